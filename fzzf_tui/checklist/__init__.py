@@ -1,0 +1,27 @@
+"""Checklist model, loading and validation (pure Python, no UI)."""
+
+from .loading import (
+    checklist_from_dict,
+    load_checklist_file,
+    load_checklist_text,
+    validate_file,
+)
+from .model import (
+    BUILTIN_TYPES,
+    KIND_LABELS,
+    KINDS,
+    METHOD_LABELS,
+    METHODS,
+    Checklist,
+    Deduction,
+    GradeBand,
+    Item,
+    Level,
+    canonical_json,
+)
+
+__all__ = [
+    "BUILTIN_TYPES", "KIND_LABELS", "KINDS", "METHOD_LABELS", "METHODS", "Checklist", "Deduction",
+    "GradeBand", "Item", "Level", "canonical_json", "checklist_from_dict", "load_checklist_file",
+    "load_checklist_text", "validate_file",
+]

@@ -1,0 +1,49 @@
+"""A JSON cache of parsed checklist files, so start-up does not re-parse large YAML.
+
+Keyed by the file's absolute path, size and mtime; a miss or any cache problem falls back to
+parsing the YAML (the cache is only ever an optimisation, never a source of truth).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .. import locations
+from .loading import checklist_from_dict, load_checklist_file
+from .model import Checklist
+
+CACHE_VERSION = 1
+
+
+def _cache_path(path: Path) -> Path:
+    key = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:20]
+    return locations.cache_dir() / "checklists" / f"{key}.json"
+
+
+def load_cached(path: Path) -> Checklist:
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return load_checklist_file(path)  # raises a located ChecklistError
+    stamp = [CACHE_VERSION, st.st_size, st.st_mtime_ns]
+    cache = _cache_path(path)
+    if os.environ.get("FZZF_NO_CACHE") != "1":
+        try:
+            blob = json.loads(cache.read_text(encoding="utf-8"))
+            if blob.get("stamp") == stamp:
+                return checklist_from_dict(blob["data"], str(path))
+        except Exception:  # noqa: BLE001 - any cache problem means "parse the file"
+            pass
+    checklist = load_checklist_file(path)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"stamp": stamp, "data": checklist.to_dict()}, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return checklist

@@ -1,0 +1,269 @@
+"""The checklist model: frozen dataclasses for a checklist and its tree of items.
+
+A checklist is built from a plain dict (the YAML file, a plugin's dict, an inspection's
+snapshot) by :func:`checklist_from_dict`, which resolves every default so that two files
+meaning the same thing build equal checklists with the same :attr:`Checklist.content_hash`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+FORMAT = "fzzf-checklist/1"
+
+BUILTIN_TYPES = ("示范创建", "年度考核", "专项督察")
+
+METHODS = ("graded", "yesno", "deduction", "points", "findings")
+METHOD_LABELS = {
+    "graded": "分档评分",
+    "yesno": "是否达到",
+    "deduction": "按处扣分",
+    "points": "直接打分",
+    "findings": "只记问题",
+}
+KINDS = ("normal", "bonus", "penalty")
+KIND_LABELS = {"normal": "指标", "bonus": "加分项", "penalty": "减分项"}
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    fraction: float
+
+
+@dataclass(frozen=True)
+class Deduction:
+    per_case: float
+    floor: float = 0.0
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    name: str
+    min: float  # percent of the total, 0–100
+
+
+DEFAULT_LEVELS: tuple[Level, ...] = (
+    Level("完全达到", 1.0),
+    Level("基本达到", 0.8),
+    Level("部分达到", 0.5),
+    Level("未达到", 0.0),
+)
+DEFAULT_GRADES: tuple[GradeBand, ...] = (
+    GradeBand("优秀", 90),
+    GradeBand("良好", 80),
+    GradeBand("合格", 60),
+    GradeBand("不合格", 0),
+)
+DEFAULT_DEDUCTION = Deduction(0.5, 0.0)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One node of the tree. A node with children is a section and is not scored itself."""
+
+    code: str
+    title: str
+    label: str = ""
+    text: str = ""
+    points: float = 0.0
+    method: str = ""  # "" for sections
+    kind: str = "normal"
+    levels: tuple[Level, ...] = ()
+    deduction: Deduction | None = None
+    criteria: str = ""
+    evidence: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    offices: tuple[str, ...] = ()
+    na_conditions: tuple[str, ...] = ()
+    note: str = ""
+    children: tuple["Item", ...] = ()
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def full_text(self) -> str:
+        return self.text or self.title
+
+    def walk(self) -> Iterator["Item"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def leaves(self) -> Iterator["Item"]:
+        for node in self.walk():
+            if node.is_leaf:
+                yield node
+
+    def level(self, name: str) -> Level | None:
+        for lv in self.levels:
+            if lv.name == name:
+                return lv
+        return None
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    type: str
+    version: str
+    items: tuple[Item, ...]
+    source: str = ""
+    description: str = ""
+    provisional: tuple[str, ...] = ()
+    total: float = 100.0
+    children_sum: bool = True
+    completion_threshold: float = 0.9
+    grades: tuple[GradeBand, ...] = DEFAULT_GRADES
+    levels: tuple[Level, ...] = DEFAULT_LEVELS
+    default_method: str = "graded"
+    deduction: Deduction = DEFAULT_DEDUCTION
+    # Where it came from (file path or plugin name); not part of the content hash.
+    origin: str = field(default="", compare=False)
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        index = self._index
+        for node in self.walk():
+            index.setdefault(node.code, node)
+        parents: dict[str, str] = {}
+        for node in self.walk():
+            for child in node.children:
+                parents[child.code] = node.code
+        object.__setattr__(self, "_parents", parents)
+
+    # -- navigation ---------------------------------------------------------
+    def walk(self) -> Iterator[Item]:
+        for top in self.items:
+            yield from top.walk()
+
+    def leaves(self) -> Iterator[Item]:
+        for node in self.walk():
+            if node.is_leaf:
+                yield node
+
+    def item(self, code: str) -> Item:
+        try:
+            return self._index[code]
+        except KeyError:
+            raise KeyError(f"清单 {self.id} 中没有编号为 {code} 的指标") from None
+
+    def has_item(self, code: str) -> bool:
+        return code in self._index
+
+    def parent_code(self, code: str) -> str | None:
+        return self._parents.get(code)  # type: ignore[attr-defined]
+
+    def ancestors(self, code: str) -> list[Item]:
+        out = []
+        parent = self.parent_code(code)
+        while parent is not None:
+            out.append(self._index[parent])
+            parent = self.parent_code(parent)
+        return out[::-1]
+
+    def depth(self, code: str) -> int:
+        return len(self.ancestors(code))
+
+    @property
+    def leaf_count(self) -> int:
+        return sum(1 for _ in self.leaves())
+
+    @property
+    def item_count(self) -> int:
+        return len(self._index)
+
+    # -- serialisation ------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return checklist_to_dict(self)
+
+    @property
+    def content_hash(self) -> str:
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = "sha256:" + hashlib.sha256(canonical_json(self.to_dict()).encode("utf-8")).hexdigest()
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    @property
+    def short_hash(self) -> str:
+        return self.content_hash.split(":", 1)[1][:12]
+
+
+def canonical_json(data: Any) -> str:
+    """The one JSON spelling used for hashing: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _num(x: float) -> float | int:
+    """Numbers hash the same whether written 10 or 10.0."""
+    f = float(x)
+    return int(f) if f.is_integer() else f
+
+
+def _levels_to_list(levels: tuple[Level, ...]) -> list[dict]:
+    return [{"name": lv.name, "fraction": _num(lv.fraction)} for lv in levels]
+
+
+def _deduction_to_dict(d: Deduction) -> dict:
+    return {"per_case": _num(d.per_case), "floor": _num(d.floor)}
+
+
+def item_to_dict(item: Item, checklist: Checklist, parent_kind: str = "normal") -> dict[str, Any]:
+    """Canonical dict of an item: only what differs from the checklist's defaults."""
+    out: dict[str, Any] = {"code": item.code, "title": item.title}
+    if item.label:
+        out["label"] = item.label
+    if item.text and item.text != item.title:
+        out["text"] = item.text
+    if item.points or item.is_leaf:
+        out["points"] = _num(item.points)
+    if item.kind != parent_kind:
+        out["kind"] = item.kind
+    if item.is_leaf:
+        if item.method != checklist.default_method:
+            out["method"] = item.method
+        if item.method == "graded" and item.levels != checklist.levels:
+            out["levels"] = _levels_to_list(item.levels)
+        if item.method == "deduction" and item.deduction != checklist.deduction and item.deduction:
+            out["deduction"] = _deduction_to_dict(item.deduction)
+    for key in ("criteria", "note"):
+        value = getattr(item, key)
+        if value:
+            out[key] = value
+    for key in ("evidence", "units", "offices", "na_conditions"):
+        value = getattr(item, key)
+        if value:
+            out[key] = list(value)
+    if item.children:
+        out["children"] = [item_to_dict(c, checklist, item.kind) for c in item.children]
+    return out
+
+
+def checklist_to_dict(c: Checklist) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "id": c.id,
+        "title": c.title,
+        "type": c.type,
+        "version": c.version,
+        "source": c.source,
+        "description": c.description,
+        "provisional": list(c.provisional),
+        "scoring": {
+            "total": _num(c.total),
+            "children_sum": c.children_sum,
+            "completion_threshold": _num(c.completion_threshold),
+            "grades": [{"name": g.name, "min": _num(g.min)} for g in c.grades],
+            "levels": _levels_to_list(c.levels),
+            "default_method": c.default_method,
+            "deduction": _deduction_to_dict(c.deduction),
+        },
+        "items": [item_to_dict(i, c) for i in c.items],
+    }

@@ -1,0 +1,179 @@
+"""The ``fzzf`` command: no sub-command opens the TUI; sub-commands are for scripting."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import FzzfError
+from .plugins import get_plugins, reset_plugins
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+class FzzfGroup(click.Group):
+    """Turns every :class:`FzzfError` into a Chinese message and exit code 1, no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FzzfError as exc:
+            click.echo(f"错误：{exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=FzzfGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="FZZF_HOME",
+    help="数据目录（检查文件、插件、清单）。默认为系统用户数据目录，或环境变量 FZZF_HOME。",
+)
+@click.option(
+    "--plugins-dir",
+    "plugins_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="本地插件目录（可多次指定），代替 ./plugins 和数据目录下的 plugins。",
+)
+@click.version_option(__version__, prog_name="fzzf")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, plugins_dirs: tuple[Path, ...]) -> None:
+    """法治政府建设督察工具 fzzf。
+
+    不带子命令时打开终端界面；子命令用于脚本和批处理。
+    """
+    if data_dir is not None:
+        os.environ["FZZF_HOME"] = str(data_dir)
+        reset_plugins()
+    if plugins_dirs:
+        os.environ["FZZF_PLUGINS_DIR"] = os.pathsep.join(str(p) for p in plugins_dirs)
+        reset_plugins()
+    if ctx.invoked_subcommand is None:
+        from .ui.app import run_app
+
+        run_app()
+
+
+@cli.command(name="plugins")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def plugins_command(as_json: bool) -> None:
+    """列出已加载的插件、它们实现的钩子和错误。"""
+    plugins = get_plugins()
+    rows = plugins.to_list()
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        status = "出错" if row["errors"] or row["checklist_errors"] else "正常"
+        click.echo(f"{row['name']}  [{row['kind']}]  {status}")
+        click.echo(f"    来源：{row['origin']}")
+        if row["hooks"]:
+            click.echo(f"    钩子：{', '.join(row['hooks'])}")
+        if row["checklists"]:
+            click.echo(f"    清单：{', '.join(row['checklists'])}")
+        for err in row["errors"] + row["checklist_errors"]:
+            click.echo(f"    错误：{err}")
+
+
+@cli.command(name="checklists")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def checklists_command(as_json: bool) -> None:
+    """列出可用的检查清单（编号、类型、版本、指标数、来源插件）。"""
+    plugins = get_plugins()
+    rows = []
+    for entry in plugins.checklist_entries():
+        c = entry.checklist
+        assert c is not None
+        rows.append(
+            {
+                "id": c.id,
+                "title": c.title,
+                "type": c.type,
+                "version": c.version,
+                "items": c.item_count,
+                "leaves": c.leaf_count,
+                "total": c.total,
+                "plugin": entry.plugin,
+                "origin": entry.origin,
+                "hash": c.content_hash,
+            }
+        )
+    problems = plugins.problems()
+    if as_json:
+        echo_json({"checklists": rows, "errors": problems})
+        return
+    if not rows:
+        click.echo("没有可用的清单。")
+    for r in rows:
+        click.echo(
+            f"{r['id']:<22} {r['type']:<5} 版本 {r['version']:<8} 指标 {r['items']:>4} 项"
+            f"（评分项 {r['leaves']}）  插件 {r['plugin']}"
+        )
+        click.echo(f"    {r['title']}")
+    for p in problems:
+        click.echo(f"警告：{p}", err=True)
+
+
+@cli.command(name="validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+def validate_command(paths: tuple[Path, ...], as_json: bool) -> None:
+    """校验清单文件；有错误时逐条列出文件和位置，退出码为 1。"""
+    from .checklist import load_checklist_file
+    from .errors import ChecklistError
+
+    results = []
+    failed = False
+    for path in paths:
+        try:
+            c = load_checklist_file(path)
+        except ChecklistError as exc:
+            failed = True
+            results.append({"file": str(path), "ok": False, "problems": [str(p) for p in exc.problems]})
+            continue
+        results.append(
+            {"file": str(path), "ok": True, "id": c.id, "items": c.item_count, "hash": c.content_hash, "problems": []}
+        )
+    if as_json:
+        echo_json(results)
+    else:
+        for r in results:
+            if r["ok"]:
+                click.echo(f"✓ {r['file']}：有效（{r['id']}，{r['items']} 项）")
+            else:
+                click.echo(f"✗ {r['file']}：{len(r['problems'])} 处错误", err=True)
+                for p in r["problems"]:
+                    click.echo(f"  {p}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+def _add_plugin_commands() -> None:
+    plugins = get_plugins()
+    plugins.call("register_commands", cli=cli)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    # Let --data-dir / --plugins-dir given on the command line affect which plugins add commands.
+    argv = sys.argv[1:]
+    for opt, env in (("--data-dir", "FZZF_HOME"), ("--plugins-dir", "FZZF_PLUGINS_DIR")):
+        if opt in argv:
+            i = argv.index(opt)
+            if i + 1 < len(argv):
+                os.environ[env] = argv[i + 1]
+    _add_plugin_commands()
+    cli(prog_name="fzzf")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,39 @@
+"""The plugin hooks. Built-in checklists and exporters use exactly these hooks too."""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("fzzf_tui")
+hookimpl = pluggy.HookimplMarker("fzzf_tui")
+
+
+@hookspec
+def register_checklists(register):
+    """Called once at start-up to add checklists.
+
+    ``register(source)`` accepts a path to a YAML checklist file, a ``dict`` in the
+    checklist file format, or a :class:`fzzf_tui.checklist.Checklist`.
+    """
+
+
+@hookspec
+def register_inspection_types(register):
+    """Called at start-up to declare inspection types beyond 示范创建/年度考核/专项督察.
+
+    ``register(name, description="")``.
+    """
+
+
+@hookspec
+def register_export_formats(register):
+    """Called when exporting, to add export formats.
+
+    ``register(name, label, suffix, writer)`` where ``writer(inspection_data, path)`` writes
+    the file; ``inspection_data`` is a :class:`fzzf_tui.inspection.InspectionData`.
+    """
+
+
+@hookspec
+def register_commands(cli):
+    """Called when the ``fzzf`` command starts, to add click commands to the ``cli`` group."""

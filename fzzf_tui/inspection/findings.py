@@ -1,0 +1,192 @@
+"""Findings (问题) and their rectification (整改) lifecycle, plus evidence references."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import InvalidValue
+
+SEVERITIES = ("一般", "较重", "严重")
+STATUSES = ("待整改", "整改中", "已整改", "已销号")
+OPEN_STATUSES = ("待整改", "整改中", "已整改")
+
+# 已销号 only after 复查 of an item reported 已整改; a failed 复查 sends it back to 整改中.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "待整改": ("整改中", "已整改"),
+    "整改中": ("已整改", "待整改"),
+    "已整改": ("已销号", "整改中"),
+    "已销号": ("整改中",),
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of 佐证材料: free text, or a file reference pinned by size and SHA-256."""
+
+    text: str = ""
+    path: str = ""
+    size: int | None = None
+    sha256: str = ""
+
+    @property
+    def is_file(self) -> bool:
+        return bool(self.path)
+
+    def describe(self) -> str:
+        if self.is_file:
+            return f"{self.path}（{self.size} 字节，SHA-256 {self.sha256[:16]}…）"
+        return self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.is_file:
+            return {"path": self.path, "size": self.size, "sha256": self.sha256, "text": self.text}
+        return {"text": self.text}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Evidence":
+        return cls(
+            text=str(d.get("text") or ""),
+            path=str(d.get("path") or ""),
+            size=d.get("size"),
+            sha256=str(d.get("sha256") or ""),
+        )
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str], text: str = "") -> "Evidence":
+        p = Path(path).expanduser()
+        try:
+            h = hashlib.sha256()
+            size = 0
+            with p.open("rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+                    size += len(chunk)
+        except FileNotFoundError:
+            raise InvalidValue(f"佐证材料文件不存在：{p}") from None
+        except IsADirectoryError:
+            raise InvalidValue(f"佐证材料应为文件，不是文件夹：{p}") from None
+        except OSError as exc:
+            raise InvalidValue(f"无法读取佐证材料文件 {p}：{exc.strerror or exc}") from None
+        return cls(text=text, path=str(p.resolve()), size=size, sha256=h.hexdigest())
+
+    def check(self) -> str | None:
+        """None if the referenced file is unchanged, else a Chinese description of the problem."""
+        if not self.is_file:
+            return None
+        p = Path(self.path)
+        if not p.is_file():
+            return f"佐证材料文件已不存在：{self.path}"
+        current = Evidence.from_file(p)
+        if current.sha256 != self.sha256:
+            return f"佐证材料文件已被修改（SHA-256 不符）：{self.path}"
+        return None
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    description: str
+    item_code: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    severity: str = "一般"
+    requirement: str = ""  # 整改要求
+    units: tuple[str, ...] = ()  # 责任单位
+    due: str = ""  # 整改时限, ISO date
+    status: str = "待整改"
+    review: str = ""  # 复查意见 / 整改情况
+    history: tuple[dict[str, Any], ...] = ()
+    created_by: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+    origin: str = ""  # for 回头看: the original finding's id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != "已销号"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "description": self.description,
+            "item_code": self.item_code,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "severity": self.severity,
+            "requirement": self.requirement,
+            "units": list(self.units),
+            "due": self.due,
+            "status": self.status,
+            "review": self.review,
+            "history": list(self.history),
+            "created_by": self.created_by,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "origin": self.origin,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Finding":
+        return cls(
+            id=str(d["id"]),
+            description=str(d.get("description") or ""),
+            item_code=d.get("item_code") or None,
+            evidence=tuple(Evidence.from_dict(e) for e in d.get("evidence") or ()),
+            severity=str(d.get("severity") or "一般"),
+            requirement=str(d.get("requirement") or ""),
+            units=tuple(d.get("units") or ()),
+            due=str(d.get("due") or ""),
+            status=str(d.get("status") or "待整改"),
+            review=str(d.get("review") or ""),
+            history=tuple(d.get("history") or ()),
+            created_by=str(d.get("created_by") or ""),
+            created_at=str(d.get("created_at") or ""),
+            updated_at=str(d.get("updated_at") or ""),
+            origin=str(d.get("origin") or ""),
+        )
+
+
+def validate_severity(value: str) -> str:
+    v = (value or "").strip()
+    if v not in SEVERITIES:
+        raise InvalidValue(f"问题严重程度应为 {'、'.join(SEVERITIES)} 之一，收到“{value}”")
+    return v
+
+
+def validate_status(value: str) -> str:
+    v = (value or "").strip()
+    if v not in STATUSES:
+        raise InvalidValue(f"整改状态应为 {'、'.join(STATUSES)} 之一，收到“{value}”")
+    return v
+
+
+def validate_due(value: Any) -> str:
+    """整改时限 as an ISO date string ('' for none). Accepts 2026-12-31, 2026/12/31, 2026年12月31日."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    for sep in ("/", "."):
+        text = text.replace(sep, "-")
+    text = text.replace("年", "-").replace("月", "-").replace("日", "")
+    try:
+        parts = [int(p) for p in text.split("-")]
+        return date(parts[0], parts[1], parts[2]).isoformat()
+    except (ValueError, IndexError):
+        raise InvalidValue(f"整改时限“{value}”不是有效日期，请写成 2026-12-31") from None
+
+
+def check_transition(old: str, new: str, review: str) -> None:
+    if old == new:
+        return
+    if new not in TRANSITIONS.get(old, ()):
+        allowed = "、".join(TRANSITIONS.get(old, ())) or "无"
+        raise InvalidValue(f"整改状态不能从“{old}”改为“{new}”（可改为：{allowed}）")
+    if new == "已销号" and not review.strip():
+        raise InvalidValue("销号须填写复查意见")
+    if old == "已销号" and not review.strip():
+        raise InvalidValue("已销号的问题重新打开时须说明原因（复查意见）")
