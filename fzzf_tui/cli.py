@@ -157,6 +157,20 @@ def validate_command(paths: tuple[Path, ...], as_json: bool) -> None:
         sys.exit(1)
 
 
+# Built-in command groups live in their own modules; each adds itself to the group.
+COMMAND_MODULES = ("fzzf_tui.cli_inspection",)
+
+
+def _add_builtin_commands() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_commands(cli)
+
+
+_add_builtin_commands()
+
+
 def _add_plugin_commands() -> None:
     plugins = get_plugins()
     plugins.call("register_commands", cli=cli)

@@ -1,0 +1,377 @@
+"""Click commands for inspections: create, score, findings, lifecycle, verify (for scripts)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import click
+
+from .inspection import (
+    SEVERITIES,
+    STATUSES,
+    Evidence,
+    Inspection,
+    InspectionStore,
+    describe_value,
+    verify_file,
+)
+
+
+def echo_json(data: Any) -> None:
+    from .cli import echo_json as _echo
+
+    _echo(data)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+who_option = click.option("--who", envvar="FZZF_USER", help="记录在审计日志中的操作人（默认为系统用户名或 FZZF_USER）。")
+
+
+@contextlib.contextmanager
+def opened(ref: str, who: str | None = None, readonly: bool = False) -> Iterator[Inspection]:
+    ins = InspectionStore().open(ref, readonly=readonly, who=who)
+    try:
+        if ins.stale_lock_recovered:
+            info = ins.stale_lock_recovered
+            click.echo(f"提示：已接管上次异常退出遗留的锁（{info.get('user')}，进程 {info.get('pid')}）", err=True)
+        yield ins
+    finally:
+        ins.close()
+
+
+def finding_dict(ins: Inspection, f: Any) -> dict[str, Any]:
+    d = f.to_dict()
+    if f.item_code and ins.checklist.has_item(f.item_code):
+        d["item_title"] = ins.checklist.item(f.item_code).title
+    return d
+
+
+def show_dict(ins: Inspection) -> dict[str, Any]:
+    report = ins.score()
+    sections = []
+    for item in ins.checklist.items:
+        ns = report.nodes[item.code]
+        sections.append(
+            {
+                "code": item.code,
+                "title": item.title,
+                "kind": item.kind,
+                "max": item.points,
+                "earned": round(ns.earned, 4),
+                "applicable": ns.applicable,
+                "leaves": ns.leaves,
+                "scored": ns.scored,
+                "na": ns.na_leaves,
+            }
+        )
+    findings = ins.findings()
+    return {
+        "id": ins.id,
+        "file": str(ins.path),
+        "unit": ins.unit,
+        "type": ins.meta.get("type"),
+        "checklist": {
+            "id": ins.meta.get("checklist_id"),
+            "title": ins.meta.get("checklist_title"),
+            "version": ins.meta.get("checklist_version"),
+            "hash": ins.meta.get("checklist_hash"),
+        },
+        "inspectors": ins.meta.get("inspectors", []),
+        "date": ins.meta.get("date"),
+        "status": ins.status,
+        "score": report.to_dict(),
+        "sections": sections,
+        "findings": {
+            "total": len(findings),
+            "by_status": {s: sum(1 for f in findings if f.status == s) for s in STATUSES},
+            "by_severity": {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES},
+        },
+    }
+
+
+def add_commands(cli: click.Group) -> None:
+    if "new" in cli.commands:
+        return
+
+    @cli.command(name="new")
+    @click.option("--checklist", "checklist_id", required=True, help="清单编号（见 fzzf checklists）。")
+    @click.option("--unit", required=True, help="被检查单位。")
+    @click.option("--inspector", "inspectors", multiple=True, help="检查人员（可多次指定）。")
+    @click.option("--date", "date_", help="检查日期，如 2026-11-23（默认今天）。")
+    @who_option
+    @json_option
+    def new_command(checklist_id: str, unit: str, inspectors: tuple[str, ...], date_: str | None, who: str | None, as_json: bool) -> None:
+        """新建检查，输出编号和文件路径。"""
+        from .plugins import get_plugins
+
+        checklist = get_plugins().get_checklist(checklist_id)
+        ins = InspectionStore().create(checklist, unit, inspectors, date_, who=who)
+        try:
+            if as_json:
+                echo_json({"id": ins.id, "file": str(ins.path), "checklist": checklist.id, "hash": checklist.content_hash})
+            else:
+                click.echo(f"已新建检查 {ins.id}")
+                click.echo(f"文件：{ins.path}")
+        finally:
+            ins.close()
+
+    @cli.command(name="list")
+    @json_option
+    def list_command(as_json: bool) -> None:
+        """列出数据目录中的检查。"""
+        rows = InspectionStore().summaries()
+        if as_json:
+            echo_json([r.to_dict() for r in rows])
+            return
+        if not rows:
+            click.echo("还没有检查。用 fzzf new 新建。")
+        for r in rows:
+            if r.error:
+                click.echo(f"{r.path.name}  无法读取：{r.error}")
+                continue
+            click.echo(
+                f"{r.id}  {r.unit}  {r.type}  {r.status}  进度 {r.progress * 100:.0f}%  "
+                f"得分 {r.total:g}（{r.grade}）  问题 {r.findings}"
+            )
+
+    @cli.command(name="show")
+    @click.argument("inspection")
+    @json_option
+    def show_command(inspection: str, as_json: bool) -> None:
+        """显示检查的得分汇总。"""
+        with opened(inspection, readonly=True) as ins:
+            d = show_dict(ins)
+        if as_json:
+            echo_json(d)
+            return
+        s = d["score"]
+        click.echo(f"{d['unit']}  {d['type']}  {d['checklist']['title']}（{d['checklist']['version']}）  {d['status']}")
+        click.echo(
+            f"得分 {s['total']:g} / {s['max_total']:g}（{s['percent']:.2f}%）  等次 {s['grade']}  "
+            f"完成度 {s['completion'] * 100:.1f}%（要求 {s['completion_threshold'] * 100:.0f}%）  "
+            f"进度 {s['scored']}/{s['leaves']}"
+        )
+        if s["bonus"] or s["penalty"]:
+            click.echo(f"基础分 {s['base']:g}  加分 {s['bonus']:g}  减分 {s['penalty']:g}")
+        for sec in d["sections"]:
+            earned = f"{sec['earned']:g}" if sec["applicable"] else "不涉及"
+            click.echo(f"  {sec['code']:>3} {sec['title']}  {earned} / {sec['max']:g}  （已评 {sec['scored']}/{sec['leaves']}）")
+        fs = d["findings"]
+        click.echo(f"问题 {fs['total']} 个：" + "，".join(f"{k} {v}" for k, v in fs["by_status"].items()))
+
+    @cli.command(name="score")
+    @click.argument("inspection")
+    @click.argument("code")
+    @click.argument("value")
+    @click.option("--note", help="备注。")
+    @who_option
+    @json_option
+    def score_command(inspection: str, code: str, value: str, note: str | None, who: str | None, as_json: bool) -> None:
+        """为指标评分。VALUE：档次名称或序号（1=完全达到…）、是/否、扣分处数或得分。"""
+        with opened(inspection, who) as ins:
+            result = ins.set_value(code, value, note=note)
+            item = ins.checklist.item(code)
+            earned = ins.score().nodes[code].earned
+        if as_json:
+            echo_json({**result.to_dict(), "earned": earned, "max": item.points})
+        else:
+            click.echo(f"已保存：{code} {describe_value(item, result)}（{earned:g} / {item.points:g} 分）")
+
+    @cli.command(name="na")
+    @click.argument("inspection")
+    @click.argument("code")
+    @click.option("--reason", required=True, help="不涉及的理由（必填）。")
+    @who_option
+    @json_option
+    def na_command(inspection: str, code: str, reason: str, who: str | None, as_json: bool) -> None:
+        """将指标标记为“不涉及”。"""
+        with opened(inspection, who) as ins:
+            result = ins.set_na(code, reason)
+        if as_json:
+            echo_json(result.to_dict())
+        else:
+            click.echo(f"已保存：{code} 不涉及（{reason}）")
+
+    @cli.command(name="note")
+    @click.argument("inspection")
+    @click.argument("code")
+    @click.argument("text")
+    @who_option
+    def note_command(inspection: str, code: str, text: str, who: str | None) -> None:
+        """为指标写备注。"""
+        with opened(inspection, who) as ins:
+            ins.set_note(code, text)
+        click.echo(f"已保存：{code} 的备注")
+
+    @cli.command(name="clear")
+    @click.argument("inspection")
+    @click.argument("code")
+    @who_option
+    def clear_command(inspection: str, code: str, who: str | None) -> None:
+        """清除指标的评分（回到“未评”）。"""
+        with opened(inspection, who) as ins:
+            ins.clear(code)
+        click.echo(f"已清除：{code}")
+
+    @cli.command(name="undo")
+    @click.argument("inspection")
+    @who_option
+    def undo_command(inspection: str, who: str | None) -> None:
+        """撤销最近一次修改（撤销本身也记入审计日志）。"""
+        with opened(inspection, who) as ins:
+            what = ins.undo()
+        click.echo(what or "没有可撤销的修改")
+
+    @cli.group(name="finding")
+    def finding_group() -> None:
+        """问题（findings）与整改。"""
+
+    @finding_group.command(name="add")
+    @click.argument("inspection")
+    @click.option("--item", "item_code", help="关联的指标编号（不填则关联整个检查）。")
+    @click.option("--text", required=True, help="问题描述。")
+    @click.option("--evidence", "evidence_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="佐证材料文件（记录大小和 SHA-256，可多次指定）。")
+    @click.option("--evidence-text", "evidence_texts", multiple=True, help="文字形式的佐证材料（可多次指定）。")
+    @click.option("--severity", type=click.Choice(SEVERITIES), default="一般", show_default=True, help="严重程度。")
+    @click.option("--requirement", default="", help="整改要求。")
+    @click.option("--unit", "units", multiple=True, help="责任单位（默认为指标的责任单位）。")
+    @click.option("--due", default="", help="整改时限，如 2026-12-31。")
+    @who_option
+    @json_option
+    def finding_add(inspection: str, item_code: str | None, text: str, evidence_files: tuple[Path, ...], evidence_texts: tuple[str, ...],
+                    severity: str, requirement: str, units: tuple[str, ...], due: str, who: str | None, as_json: bool) -> None:
+        """记录一个问题。"""
+        evidence = [Evidence.from_file(p) for p in evidence_files] + [Evidence(text=t) for t in evidence_texts]
+        with opened(inspection, who) as ins:
+            f = ins.add_finding(text, item_code=item_code, evidence=evidence, severity=severity, requirement=requirement,
+                                units=units or None, due=due)
+            d = finding_dict(ins, f)
+        if as_json:
+            echo_json(d)
+        else:
+            click.echo(f"已记录问题 {f.id}（{f.severity}，{f.status}）")
+
+    @finding_group.command(name="list")
+    @click.argument("inspection")
+    @json_option
+    def finding_list(inspection: str, as_json: bool) -> None:
+        """列出检查的全部问题。"""
+        with opened(inspection, readonly=True) as ins:
+            rows = [finding_dict(ins, f) for f in ins.findings()]
+        if as_json:
+            echo_json(rows)
+            return
+        for r in rows:
+            click.echo(f"{r['id']}  [{r['status']}] [{r['severity']}] {r['item_code'] or '整体'}  {r['description']}")
+
+    @finding_group.command(name="set-status")
+    @click.argument("inspection")
+    @click.argument("finding_id")
+    @click.argument("status", type=click.Choice(STATUSES))
+    @click.option("--review", default="", help="复查意见（销号时必填）。")
+    @who_option
+    def finding_set_status(inspection: str, finding_id: str, status: str, review: str, who: str | None) -> None:
+        """更改问题的整改状态：待整改 → 整改中 → 已整改 → 已销号。"""
+        with opened(inspection, who) as ins:
+            f = ins.set_finding_status(finding_id, status, review)
+        click.echo(f"已保存：问题 {f.id} 状态为 {f.status}")
+
+    @finding_group.command(name="edit")
+    @click.argument("inspection")
+    @click.argument("finding_id")
+    @click.option("--text", help="问题描述。")
+    @click.option("--severity", type=click.Choice(SEVERITIES))
+    @click.option("--requirement", help="整改要求。")
+    @click.option("--unit", "units", multiple=True, help="责任单位（替换原值）。")
+    @click.option("--due", help="整改时限。")
+    @who_option
+    def finding_edit(inspection: str, finding_id: str, text: str | None, severity: str | None, requirement: str | None,
+                     units: tuple[str, ...], due: str | None, who: str | None) -> None:
+        """修改问题的内容。"""
+        changes: dict[str, Any] = {}
+        if text is not None:
+            changes["description"] = text
+        if severity is not None:
+            changes["severity"] = severity
+        if requirement is not None:
+            changes["requirement"] = requirement
+        if units:
+            changes["units"] = list(units)
+        if due is not None:
+            changes["due"] = due
+        with opened(inspection, who) as ins:
+            f = ins.update_finding(finding_id, **changes)
+        click.echo(f"已保存：问题 {f.id}")
+
+    @cli.command(name="finalize")
+    @click.argument("inspection")
+    @who_option
+    def finalize_command(inspection: str, who: str | None) -> None:
+        """完成检查并封存评分。"""
+        with opened(inspection, who) as ins:
+            ins.finalize()
+            total = ins.score().total
+        click.echo(f"检查已完成并封存，得分 {total:g}")
+
+    @cli.command(name="reopen")
+    @click.argument("inspection")
+    @click.option("--reason", required=True, help="重新打开的原因（必填，记入审计日志）。")
+    @who_option
+    def reopen_command(inspection: str, reason: str, who: str | None) -> None:
+        """重新打开已完成或已归档的检查。"""
+        with opened(inspection, who) as ins:
+            ins.reopen(reason)
+        click.echo("检查已重新打开")
+
+    @cli.command(name="archive")
+    @click.argument("inspection")
+    @who_option
+    def archive_command(inspection: str, who: str | None) -> None:
+        """归档已完成的检查（文件保留）。"""
+        with opened(inspection, who) as ins:
+            ins.archive()
+        click.echo("检查已归档")
+
+    @cli.command(name="verify")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @json_option
+    def verify_command(file: Path, as_json: bool) -> None:
+        """校验检查文件的审计链和封存；有问题时指出第一条损坏的记录，退出码 1。"""
+        report = verify_file(file)
+        if as_json:
+            echo_json({"file": str(file), **report.to_dict()})
+        elif report.ok:
+            click.echo(f"✓ {file}：审计记录 {report.entries} 条，哈希链完整，封存（如有）有效")
+        else:
+            click.echo(f"✗ {file}：校验失败", err=True)
+            for p in report.problems:
+                click.echo(f"  {p}", err=True)
+        if not report.ok:
+            sys.exit(1)
+
+    @cli.command(name="demo")
+    @click.option("--dir", "target", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-data"), show_default=True,
+                  help="示例数据目录。")
+    @click.option("--open/--no-open", "open_app", default=True, help="写好示例后是否打开界面。")
+    def demo_command(target: Path, open_app: bool) -> None:
+        """写入示例检查（每种内置类型一个）并打开界面。已存在的示例不会被覆盖。"""
+        import os
+
+        from .demo import write_demo
+        from .plugins import reset_plugins
+
+        os.environ["FZZF_HOME"] = str(target.resolve())
+        reset_plugins()
+        created = write_demo(InspectionStore())
+        if created:
+            click.echo(f"已在 {target} 写入 {len(created)} 个示例检查")
+        else:
+            click.echo(f"示例数据已在 {target}")
+        if open_app:
+            from .ui.app import run_app
+
+            run_app()
+
