@@ -91,10 +91,64 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
+def _dumps(data: Any) -> str:
+    # ensure_ascii=False keeps Chinese readable in the file.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def encode(data: Any) -> bytes:
-    # ensure_ascii=False keeps Chinese readable in the file; one document per line keeps
-    # the file diffable without the cost of full indentation.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _dumps(data).encode("utf-8")
+
+
+class _TableEncoder:
+    """Re-encodes only what changed since the last write.
+
+    TinyDB replaces a table's dict whenever it changes that table and leaves other tables'
+    dicts alone, so a table whose dict is the same object as last time encodes the same.
+    Tables named in ``append_only`` (the audit log) only ever gain documents at the end, so
+    their previous encoding is reused as a prefix and only new documents are encoded.
+    """
+
+    def __init__(self, append_only: tuple[str, ...] = ()) -> None:
+        self.append_only = append_only
+        self._whole: dict[str, tuple[Any, str]] = {}
+        self._prefix: dict[str, tuple[int, Any, str]] = {}  # count, last doc object, "{...docs" without "}"
+
+    def reset(self) -> None:
+        self._whole.clear()
+        self._prefix.clear()
+
+    def _encode_table(self, name: str, table: Any) -> str:
+        cached = self._whole.get(name)
+        if cached is not None and cached[0] is table:
+            return cached[1]
+        if name in self.append_only and isinstance(table, dict):
+            enc = self._encode_append_only(name, table)
+        else:
+            enc = _dumps(table)
+        self._whole[name] = (table, enc)
+        return enc
+
+    def _encode_append_only(self, name: str, table: dict[str, Any]) -> str:
+        keys = list(table)
+        prev = self._prefix.get(name)
+        start, prefix = 0, "{"
+        if prev is not None:
+            count, last_doc, body = prev
+            if 0 < count <= len(keys) and table[keys[count - 1]] is last_doc:
+                start, prefix = count, body
+        parts = [f"{_dumps(k)}:{_dumps(table[k])}" for k in keys[start:]]
+        if parts:
+            body = prefix + ("," if start else "") + ",".join(parts)
+        else:
+            body = prefix
+        if keys:
+            self._prefix[name] = (len(keys), table[keys[-1]], body)
+        return body + "}"
+
+    def encode(self, data: dict[str, Any]) -> bytes:
+        inner = ",".join(f"{_dumps(name)}:{self._encode_table(name, table)}" for name, table in data.items())
+        return ("{" + inner + "}").encode("utf-8")
 
 
 class AtomicJSONStorage(Storage):
@@ -105,8 +159,15 @@ class AtomicJSONStorage(Storage):
     re-read from disk, so memory never shows data that is not saved.
     """
 
-    def __init__(self, path: str | os.PathLike[str], create: bool = False, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        create: bool = False,
+        readonly: bool = False,
+        append_only: tuple[str, ...] = ("audit",),
+    ) -> None:
         self.path = Path(path)
+        self._encoder = _TableEncoder(append_only)
         self.readonly = readonly
         self._data: dict[str, Any] | None = None
         self._batch_depth = 0
@@ -155,9 +216,10 @@ class AtomicJSONStorage(Storage):
     def _flush(self) -> None:
         assert self._data is not None
         try:
-            atomic_write_bytes(self.path, encode(self._data))
+            atomic_write_bytes(self.path, self._encoder.encode(self._data))
         except BaseException:
             self._data = None  # memory must not show what is not on disk
+            self._encoder.reset()
             raise
         self.writes += 1
         self._dirty = False
@@ -173,6 +235,7 @@ class AtomicJSONStorage(Storage):
             if self._batch_depth == 0:
                 self._data = None
                 self._dirty = False
+                self._encoder.reset()
             raise
         self._batch_depth -= 1
         if self._batch_depth == 0 and self._dirty:
@@ -181,6 +244,7 @@ class AtomicJSONStorage(Storage):
     def discard(self) -> None:
         """Forget the in-memory copy (next read comes from disk)."""
         self._data = None
+        self._encoder.reset()
 
     def close(self) -> None:
         self._data = None

@@ -136,6 +136,7 @@ class Inspection:
         self._leaf_ids = {leaf.code: i + 1 for i, leaf in enumerate(self.checklist.leaves())}
         self._results = {d["code"]: Result.from_dict(d) for d in self.db.table("results").all()}
         self._findings = {d["id"]: Finding.from_dict(d) for d in self.db.table("findings").all()}
+        self._report: ScoreReport | None = None
         entries = self.db.table("audit").all()
         self._audit_seq = len(entries)
         self._audit_head = entries[-1]["hash"] if entries else audit_mod.GENESIS
@@ -195,7 +196,10 @@ class Inspection:
         return {f.item_code for f in self._findings.values() if f.is_open and f.item_code}
 
     def score(self) -> ScoreReport:
-        return score_inspection(self.checklist, self._results, self.open_finding_codes())
+        """The current score (cached until the next change)."""
+        if self._report is None:
+            self._report = score_inspection(self.checklist, self._results, self.open_finding_codes())
+        return self._report
 
     def audit(self) -> list[dict[str, Any]]:
         return [dict(e) for e in self.db.table("audit").all()]
@@ -220,6 +224,7 @@ class Inspection:
         """Apply a change and its audit entry in one durable write (all or nothing)."""
         seq, head = self._audit_seq, self._audit_head
         results, findings, meta = dict(self._results), dict(self._findings), dict(self.meta)
+        self._report = None
         try:
             with self.storage.batch():
                 apply()
@@ -229,7 +234,9 @@ class Inspection:
             # Nothing reached the disk: restore memory to what is saved.
             self._audit_seq, self._audit_head = seq, head
             self._results, self._findings, self.meta = results, findings, meta
-            self.db.clear_cache()
+            self._report = None
+            for table in self.db._tables.values():  # TinyDB keeps per-table query caches
+                table.clear_cache()
             raise
 
     def _update_summary(self) -> None:
