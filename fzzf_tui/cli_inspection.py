@@ -352,6 +352,93 @@ def add_commands(cli: click.Group) -> None:
         if not report.ok:
             sys.exit(1)
 
+    @cli.command(name="merge")
+    @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="合并后的检查文件（不会覆盖已有文件）。")
+    @who_option
+    @json_option
+    def merge_command(files: tuple[Path, ...], out: Path, who: str | None, as_json: bool) -> None:
+        """合并同一单位、同一清单版本的多名检查人员的检查文件；评分不一致的指标列为冲突。"""
+        from .inspection.merge import merge_inspections
+
+        report = merge_inspections(files, out, who=who)
+        if as_json:
+            echo_json(report.to_dict())
+            return
+        click.echo(f"已合并 {len(report.sources)} 个检查 → {report.output}")
+        click.echo(f"  一致的评分 {report.combined} 项，问题 {report.findings} 个，冲突 {len(report.conflicts)} 项")
+        for c in report.conflicts:
+            click.echo(f"  冲突 {c['code']} {c['title'][:30]}")
+            for i, cand in enumerate(c["candidates"], start=1):
+                r = cand["result"]
+                value = f"不涉及（{r['na_reason']}）" if r["na"] else r["value"]
+                click.echo(f"    {i}. {cand['by']}：{value}（{cand['at']}，{cand['file']}）")
+        for p in report.problems:
+            click.echo(f"  警告：{p}", err=True)
+        if report.conflicts:
+            click.echo("用 fzzf resolve 文件 指标编号 序号 选定结果，或在界面中处理冲突。")
+
+    @cli.command(name="conflicts")
+    @click.argument("inspection")
+    @json_option
+    def conflicts_command(inspection: str, as_json: bool) -> None:
+        """列出合并后尚未处理的冲突。"""
+        with opened(inspection, readonly=True) as ins:
+            rows = ins.conflicts()
+        if as_json:
+            echo_json(rows)
+            return
+        if not rows:
+            click.echo("没有待处理的冲突")
+        for c in rows:
+            click.echo(f"{c['code']} {c['title']}")
+            for i, cand in enumerate(c["candidates"], start=1):
+                r = cand["result"]
+                click.echo(f"  {i}. {cand['by']}：{'不涉及' if r['na'] else r['value']}（{cand['at']}）")
+
+    @cli.command(name="resolve")
+    @click.argument("inspection")
+    @click.argument("code")
+    @click.argument("pick", type=int)
+    @who_option
+    def resolve_command(inspection: str, code: str, pick: int, who: str | None) -> None:
+        """处理合并冲突：为指标 CODE 选定第 PICK 个候选结果。"""
+        with opened(inspection, who) as ins:
+            ins.resolve_conflict(code, pick)
+            left = len(ins.conflicts())
+        click.echo(f"已采用第 {pick} 个结果；剩余冲突 {left} 项")
+
+    @cli.command(name="follow-up")
+    @click.argument("inspection")
+    @click.option("--sync", is_flag=True, help="把回头看检查中的整改状态写回原检查（INSPECTION 为回头看检查）。")
+    @who_option
+    @json_option
+    def follow_up_command(inspection: str, sync: bool, who: str | None, as_json: bool) -> None:
+        """回头看：为有未销号问题的指标新建复查检查；--sync 把复查结果写回原检查。"""
+        from .inspection.followup import create_follow_up, sync_back
+
+        store = InspectionStore()
+        path = store.resolve(inspection)
+        if sync:
+            changes = sync_back(path, who=who)
+            if as_json:
+                echo_json(changes)
+            else:
+                click.echo(f"已写回 {len(changes)} 个问题的状态")
+                for c in changes:
+                    click.echo(f"  {c['finding']}：{c['from']} → {c['to']}")
+            return
+        ins = create_follow_up(path, store, who=who)
+        try:
+            d = {"id": ins.id, "file": str(ins.path), "items": ins.checklist.leaf_count, "findings": len(ins.findings())}
+        finally:
+            ins.close()
+        if as_json:
+            echo_json(d)
+        else:
+            click.echo(f"已新建回头看检查 {d['id']}：{d['items']} 个指标，{d['findings']} 个待复查问题")
+            click.echo(f"文件：{d['file']}")
+
     @cli.command(name="demo")
     @click.option("--dir", "target", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-data"), show_default=True,
                   help="示例数据目录。")

@@ -525,6 +525,60 @@ class Inspection:
         self._write("undo", target, new, old, apply, undoes=entry["seq"])
         return f"已撤销{what}"
 
+    # -- bulk changes (merge, follow-up, import) ----------------------------------------
+    def bulk_apply(
+        self,
+        action: str,
+        detail: Any,
+        results: Iterable[Result] = (),
+        findings: Iterable[Finding] = (),
+        meta: dict[str, Any] | None = None,
+        tables: dict[str, Any] | None = None,
+    ) -> None:
+        """Put many results/findings (and meta fields, extra tables) in one audited write."""
+        self._require_writable(allow_sealed=True)
+        results, findings = list(results), list(findings)
+        for r in results:
+            self._leaf(r.code)
+
+        def apply() -> None:
+            for r in results:
+                self._put_result(r, r.code)
+            for f in findings:
+                self._put_finding(f, f.id)
+            if meta:
+                self._set_meta(**meta)
+            for name, docs in (tables or {}).items():
+                table = self.db.table(name)
+                table.truncate()
+                table.insert_multiple(docs)
+
+        self._write(action, "inspection", None, detail, apply)
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        """Merge conflicts left to resolve: ``{code, candidates: [{source, by, at, result}]}``."""
+        return list(self.meta.get("conflicts") or [])
+
+    def resolve_conflict(self, code: str, pick: int) -> Result:
+        """Resolve a merge conflict by taking candidate number ``pick`` (1-based)."""
+        self._require_writable()
+        conflicts = self.conflicts()
+        found = next((c for c in conflicts if c["code"] == code), None)
+        if found is None:
+            raise InvalidValue(f"指标 {code} 没有待处理的合并冲突")
+        candidates = found["candidates"]
+        if not 1 <= pick <= len(candidates):
+            raise InvalidValue(f"指标 {code} 有 {len(candidates)} 个候选结果，请选择 1–{len(candidates)}")
+        chosen = Result.from_dict(candidates[pick - 1]["result"])
+        remaining = [c for c in conflicts if c["code"] != code]
+
+        def apply() -> None:
+            self._put_result(chosen, code)
+            self._set_meta(conflicts=remaining)
+
+        self._write("resolve", code, candidates, chosen.to_dict(), apply, pick=pick)
+        return chosen
+
     # -- verification -------------------------------------------------------------------
     def verify(self) -> audit_mod.VerifyReport:
         return verify_data(self.storage.read() or {})
@@ -593,8 +647,12 @@ class InspectionStore:
         who: str | None = None,
         title: str = "",
         extra_meta: dict[str, Any] | None = None,
+        path: Path | None = None,
     ) -> Inspection:
-        """Create a new inspection file and return it open (locked for writing)."""
+        """Create a new inspection file and return it open (locked for writing).
+
+        ``path`` chooses the file (e.g. ``fzzf merge -o``); by default it goes in the store.
+        """
         unit = (unit or "").strip()
         if not unit:
             raise InvalidValue("被检查单位不能为空")
@@ -605,8 +663,14 @@ class InspectionStore:
             date_s = validate_due(date_) if date_ else date.today().isoformat()
         ins_id = datetime.now().strftime("%Y%m%d") + "-" + uuid.uuid4().hex[:6]
         self.root.mkdir(parents=True, exist_ok=True)
-        name = f"{safe_filename(unit)}-{safe_filename(checklist.type, 10)}-{ins_id}{SUFFIX}"
-        path = self.root / name
+        if path is None:
+            name = f"{safe_filename(unit)}-{safe_filename(checklist.type, 10)}-{ins_id}{SUFFIX}"
+            path = self.root / name
+        else:
+            path = Path(path)
+            if path.exists():
+                raise InspectionError(f"文件已存在，不会覆盖：{path}")
+            path.parent.mkdir(parents=True, exist_ok=True)
         ts = now_iso()
         meta = {
             "format": FILE_FORMAT,
