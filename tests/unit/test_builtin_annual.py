@@ -87,7 +87,7 @@ def test_header(data):
     s = data["scoring"]
     assert s["total"] == 100 and s["children_sum"] is True
     assert s["default_method"] == "deduction"
-    assert s["deduction"] == {"per_case": 0.5, "floor": 0}
+    assert s["deduction"] == {"per_case": 0.1, "floor": 0}
     assert [(g["name"], g["min"]) for g in s["grades"]] == [("优秀", 90), ("良好", 80), ("合格", 60), ("不合格", 0)]
 
 

@@ -51,15 +51,16 @@ def test_demonstration_all_met_is_full_marks(demo_checklist) -> None:
 def test_annual_deduction_example(annual_checklist) -> None:
     c = annual_checklist
     leaf = next(c.leaves())
-    assert leaf.method == "deduction" and leaf.deduction.per_case == 0.5
+    assert leaf.method == "deduction" and leaf.deduction.per_case == 0.1
     assert earned_points(leaf, 0) == leaf.points
-    assert earned_points(leaf, 3) == 0  # never below the floor (扣完为止)
+    assert earned_points(leaf, 1) == pytest.approx(leaf.points - 0.1)
+    assert earned_points(leaf, 10) == 0  # never below the floor (扣完为止)
     all_clean = {x.code: R(x.code, 0) for x in c.leaves()}
     rep = score_inspection(c, all_clean)
     assert rep.total == pytest.approx(100)
     all_clean[leaf.code] = R(leaf.code, 1)
     rep = score_inspection(c, all_clean)
-    assert rep.total == pytest.approx(100 - leaf.points)
+    assert rep.total == pytest.approx(100 - 0.1)
     assert rep.completion == pytest.approx((c.leaf_count - 1) / c.leaf_count)
 
 

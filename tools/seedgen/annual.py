@@ -67,7 +67,7 @@ GRADES = [
     {"name": "合格", "min": 60},
     {"name": "不合格", "min": 0},
 ]
-DEDUCTION = {"per_case": 0.5, "floor": 0}
+DEDUCTION = {"per_case": 0.1, "floor": 0}  # leaves are ~0.3 points: 0.1 per case keeps 3 cases distinguishable
 
 # ---------------------------------------------------------------- restorations
 #: 主要任务 whose heading row is missing in the seed: number -> title.
@@ -575,7 +575,7 @@ na_conditions 只记在印有该标注的那一行对应的条目上（不向下
 
 计分（暂定，provisional: points, grades, deduction；原文未规定分值）：
 - 总分 {total} 分，平均分配到 {n_leaves} 项末级指标，按 0.01 分取整（每项 {pmin} 或 {pmax} 分，按文档顺序均匀分布），上级分值为下级之和（children_sum），各级合计精确到 0.01。
-- 评分方法：年底考核按处扣分（deduction），每发现1处问题扣 0.5 分，扣完为止（floor 0）。
+- 评分方法：年底考核按处扣分（deduction），每发现1处问题扣 0.1 分（每项约 0.3 分，约 3 处扣完），扣完为止（floor 0）。
 - 等级：优秀 ≥90、良好 ≥80、合格 ≥60、不合格 <60。
 - 标有不涉及情形（如“中直机构不涉及”）的条目，对符合该情形的被考核单位应按不涉及处理。
 """
@@ -587,7 +587,7 @@ HEADER = """\
 # PROVISIONAL (not in the source, which gives tasks and 责任单位 but no scoring):
 #   points     — total {total}, spread evenly over the {n_leaves} leaves in 0.01 steps ({pmin}/{pmax} each; sections = sum)
 #   grades     — 优秀 ≥90 / 良好 ≥80 / 合格 ≥60 / 不合格
-#   deduction  — method deduction for every leaf, 0.5 per case, floor 0 (年底扣分)
+#   deduction  — method deduction for every leaf, 0.1 per case, floor 0 (年底扣分)
 # From the source: structure, numbering, wording, 责任单位, 责任处室, 不涉及 tags, deadline.
 # Restored: heading of 主要任务 43 (missing in the source; see description and the item's note).
 """
