@@ -29,8 +29,8 @@ def register_inspection_types(register):
 def register_export_formats(register):
     """Called when exporting, to add export formats.
 
-    ``register(name, label, suffix, writer)`` where ``writer(inspection_data, path)`` writes
-    the file; ``inspection_data`` is a :class:`fzzf_tui.inspection.InspectionData`.
+    ``register(name, label, suffix, writer)`` where ``writer(data, path, **options)`` writes
+    the file; ``data`` is a read-only :class:`fzzf_tui.exporting.InspectionData` snapshot.
     """
 
 

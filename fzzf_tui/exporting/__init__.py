@@ -1,0 +1,97 @@
+"""Exports of an inspection (xlsx workbook, transfer bundle, formats added by plugins) and the
+bundle import. No UI: the CLI and the TUI both call :func:`export_inspection`.
+
+Formats come from the ``register_export_formats`` hook; a writer is called as
+``writer(data, path, **options)`` with an :class:`InspectionData` snapshot and a temporary path
+next to the target, and the finished file is then moved into place, so a failed export never
+leaves a half-written file and an existing file is never overwritten without ``force``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import ExportError, FzzfError
+from ..inspection import Inspection, InspectionStore
+from .data import InspectionData, as_data
+from .files import default_stem, place, target_path, temp_path
+
+__all__ = ["InspectionData", "export_formats", "export_inspection", "import_bundle", "planned_path"]
+
+
+def export_formats() -> dict[str, Any]:
+    """name → :class:`fzzf_tui.plugins.ExportFormat`, from every plugin."""
+    from ..plugins import get_plugins
+
+    return get_plugins().export_formats()
+
+
+def _format(fmt: str) -> Any:
+    formats = export_formats()
+    try:
+        return formats[fmt]
+    except KeyError:
+        known = "、".join(f"{f.name}（{f.label}）" for f in formats.values()) or "（无）"
+        raise ExportError(f"没有名为“{fmt}”的导出格式。可用的格式：{known}") from None
+
+
+def planned_path(source: Inspection | InspectionData, fmt: str = "xlsx", out: str | os.PathLike[str] | None = None) -> Path:
+    """The file :func:`export_inspection` aims for, before renaming to avoid an existing file."""
+    f = _format(fmt)
+    meta = source.meta
+    stem = default_stem(str(meta.get("unit", "")), str(meta.get("type", "")), str(meta.get("date", "")))
+    return target_path(out, stem, f.suffix)
+
+
+def export_inspection(
+    inspection: Inspection | InspectionData,
+    fmt: str = "xlsx",
+    out: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    **options: Any,
+) -> Path:
+    """Export with a registered format; returns the file written.
+
+    ``out`` may be a folder or a file; by default ``exports_dir()/<unit>-<type>-<date><suffix>``.
+    If the file exists it is kept and the export gets a new name (``…(2).xlsx``) unless
+    ``force``. ``options`` go to the writer (e.g. ``allow_missing_evidence`` for bundles).
+    """
+    f = _format(fmt)
+    target = planned_path(inspection, fmt, out)
+    data = as_data(inspection)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"无法创建导出文件夹 {target.parent}：{exc.strerror or exc}") from None
+    if target.is_dir():
+        raise ExportError(f"{target} 是一个文件夹，不能作为导出文件")
+    tmp = temp_path(target, f.suffix)
+    try:
+        try:
+            f.writer(data, tmp, **options)
+        except FzzfError:
+            raise
+        except TypeError as exc:
+            if options:
+                raise ExportError(f"导出格式“{fmt}”不支持这些选项：{', '.join(options)}（{exc}）") from None
+            raise ExportError(f"导出格式“{fmt}”（插件 {f.plugin}）出错：{exc}") from None
+        except OSError as exc:
+            raise ExportError(f"无法写入 {target}：{exc.strerror or exc}") from None
+        except Exception as exc:  # noqa: BLE001 - a plugin writer may raise anything
+            raise ExportError(f"导出格式“{fmt}”（插件 {f.plugin}）出错：{type(exc).__name__}: {exc}") from None
+        if not tmp.is_file():
+            raise ExportError(f"导出格式“{fmt}”（插件 {f.plugin}）没有写出文件")
+        return place(tmp, target, f.suffix, force)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def import_bundle(path: str | os.PathLike[str], store: InspectionStore, replace: bool = False) -> Path:
+    """Import a transfer bundle into ``store``; returns the inspection file (see :mod:`.bundle`)."""
+    from .bundle import import_bundle as _import
+
+    return _import(path, store, replace=replace)

@@ -1,0 +1,94 @@
+"""A read-only snapshot of one inspection, taken once and handed to every export writer.
+
+Writers (built-in or from plugins) receive this instead of the open :class:`Inspection`, so
+they see one consistent state, cannot change the inspection and need no lock.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..checklist.model import Checklist, Item
+from ..inspection import Finding, Inspection, Result, ScoreReport
+from ..inspection.audit import VerifyReport
+from ..inspection.store import verify_data
+
+
+@dataclass(frozen=True)
+class InspectionData:
+    """Everything an exporter needs: meta, checklist snapshot, results, findings, score, audit."""
+
+    path: Path
+    meta: dict[str, Any]
+    checklist: Checklist
+    results: dict[str, Result]
+    findings: tuple[Finding, ...]
+    report: ScoreReport
+    audit: tuple[dict[str, Any], ...]
+    verification: VerifyReport
+    # The inspection file's tables exactly as stored (what the bundle carries).
+    tables: dict[str, Any] = field(repr=False)
+    exported_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
+
+    @classmethod
+    def from_inspection(cls, ins: Inspection) -> "InspectionData":
+        tables = copy.deepcopy(ins.storage.read() or {})
+        return cls(
+            path=ins.path,
+            meta=copy.deepcopy(ins.meta),
+            checklist=ins.checklist,
+            results=ins.results(),
+            findings=tuple(sort_findings(ins.checklist, ins.findings())),
+            report=ins.score(),
+            audit=tuple(ins.audit()),
+            verification=verify_data(tables),
+            tables=tables,
+        )
+
+    # -- conveniences for writers -----------------------------------------------------
+    @property
+    def id(self) -> str:
+        return str(self.meta.get("id", ""))
+
+    @property
+    def unit(self) -> str:
+        return str(self.meta.get("unit", ""))
+
+    @property
+    def type(self) -> str:
+        return str(self.meta.get("type") or self.checklist.type)
+
+    @property
+    def date(self) -> str:
+        return str(self.meta.get("date", ""))
+
+    def item(self, code: str | None) -> Item | None:
+        if code and self.checklist.has_item(code):
+            return self.checklist.item(code)
+        return None
+
+    def findings_for(self, code: str) -> list[Finding]:
+        return [f for f in self.findings if f.item_code == code]
+
+    def findings_under(self, top: Item) -> list[Finding]:
+        """Findings on ``top`` or any item below it."""
+        codes = {node.code for node in top.walk()}
+        return [f for f in self.findings if f.item_code in codes]
+
+
+def sort_findings(checklist: Checklist, findings: Iterable[Finding]) -> list[Finding]:
+    """Findings in checklist order (then by time); findings on no item come last.
+
+    The 问题清单 and 整改清单 number findings in this order, so their 序号 agree.
+    """
+    position = {item.code: n for n, item in enumerate(checklist.walk())}
+    last = len(position)
+    return sorted(findings, key=lambda f: (position.get(f.item_code or "", last), f.created_at, f.id))
+
+
+def as_data(source: Inspection | InspectionData) -> InspectionData:
+    return source if isinstance(source, InspectionData) else InspectionData.from_inspection(source)
