@@ -367,8 +367,13 @@ def load_checklist_text(text: str, source: str) -> Checklist:
 
 
 def load_checklist_file(path: str | os.PathLike[str]) -> Checklist:
-    """Load and validate one YAML checklist file (with a JSON cache keyed by size and mtime)."""
+    """Load and validate one checklist file: YAML, or an Excel workbook (.xlsx) read by
+    :mod:`.xlsx_import` (the plugin manager caches either as JSON, keyed by size and mtime)."""
     p = Path(path)
+    if p.suffix.lower() == ".xlsx":
+        from .xlsx_import import load_checklist_xlsx  # openpyxl only when a workbook is loaded
+
+        return load_checklist_xlsx(p)
     try:
         raw = p.read_bytes()
     except OSError as exc:
