@@ -1,0 +1,1 @@
+"""Screens: home (list), new inspection, inspection (tree + detail), findings, summary, help, log."""

@@ -1,0 +1,112 @@
+"""新建检查: pick a checklist from every loaded plugin (grouped by type), enter unit, team, date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...errors import FzzfError
+from ...inspection import Inspection
+from ...plugins import DEFAULT_PLUGINS
+from ..text import truncate
+from .dialogs import FormDialog, field
+from .finding_form import split_list
+
+
+def checklist_options(plugins) -> list[Option | None]:
+    """Options grouped by inspection type; type headings are disabled options."""
+    entries = plugins.checklist_entries()
+    types = list(plugins.inspection_types())
+    for e in entries:
+        if e.checklist.type not in types:
+            types.append(e.checklist.type)
+    options: list[Option | None] = []
+    for t in types:
+        group = [e for e in entries if e.checklist.type == t]
+        if not group:
+            continue
+        options.append(Option(Text(f"{t}（{len(group)}）", style="bold"), disabled=True))
+        for e in group:
+            c = e.checklist
+            source = "内置" if e.plugin in DEFAULT_PLUGINS else f"插件 {e.plugin}"
+            options.append(Option(f"  {truncate(c.title, 40)} {c.version} · {c.leaf_count}项 · {source}", id=c.id))
+    return options
+
+
+class NewInspectionScreen(FormDialog):
+    TITLE_TEXT = "新建检查"
+    SAVE_LABEL = "创建"
+    CANCELLED = None
+
+    def __init__(self) -> None:
+        super().__init__(self._create)
+        self.created: Inspection | None = None
+
+    def compose_fields(self) -> ComposeResult:
+        plugins = self.app.loaded_plugins()
+        self._plugins = plugins
+        yield Static("选择清单（上下键，回车确认）", classes="dialog-hint")
+        yield OptionList(*checklist_options(plugins), id="new-checklist", compact=True)
+        yield field("被检查单位", Input(id="new-unit", compact=True, placeholder="必填"))
+        yield field("检查组成员", Input(id="new-inspectors", compact=True, placeholder="多人用顿号或逗号分隔"))
+        yield field("检查日期", Input(self.app.today().isoformat(), id="new-date", compact=True))
+        yield Static("tab 切换栏目 · 回车下一项 · ^s 创建 · esc 取消", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#new-checklist", OptionList)
+        first = next((i for i in range(options.option_count) if not options.get_option_at_index(i).disabled), None)
+        if first is not None:
+            options.highlighted = first
+        options.focus()
+
+    def values(self) -> dict[str, Any]:
+        options = self.query_one("#new-checklist", OptionList)
+        index = options.highlighted
+        checklist_id = options.get_option_at_index(index).id if index is not None else None
+        return {
+            "checklist": checklist_id,
+            "unit": self.query_one("#new-unit", Input).value,
+            "inspectors": self.query_one("#new-inspectors", Input).value,
+            "date": self.query_one("#new-date", Input).value,
+        }
+
+    def is_dirty(self) -> bool:
+        v = self.values()
+        return bool(v["unit"].strip() or v["inspectors"].strip())
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#new-unit", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.prevent_default()  # not the base class's save-on-enter
+        event.stop()
+        if event.input.id == "new-date":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def _create(self, values: dict[str, Any]) -> str | None:
+        if not values["checklist"]:
+            return "请选择清单"
+        try:
+            checklist = self._plugins.get_checklist(values["checklist"])
+            self.created = self.app.store.create(
+                checklist, values["unit"], split_list(values["inspectors"]), values["date"].strip() or None
+            )
+        except FzzfError as exc:
+            return str(exc)
+        except OSError as exc:
+            return f"无法创建检查文件：{exc.strerror or exc}"
+        return None
+
+    def action_save(self) -> None:
+        error = self._create(self.values())
+        if error:
+            self.show_error(error)
+        else:
+            self.dismiss(self.created)  # type: ignore[arg-type]

@@ -1,0 +1,140 @@
+"""汇总: total, grade, 完成度 against the threshold, per-section bars, findings by severity and status."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from ...inspection import FINISHED, IN_PROGRESS, SEVERITIES, STATUSES, Inspection
+from .. import keymap
+from ..widgets.key_bar import KeyBar
+from ..text import fmt_points, truncate
+from ..widgets.score_bars import Bar, ScoreBars
+from . import lifecycle
+
+if TYPE_CHECKING:
+    from .inspection import InspectionScreen
+
+
+def totals_text(ins: Inspection) -> Text:
+    r = ins.score()
+    c = ins.checklist
+    t = Text()
+    t.append("总分 ", "bold")
+    t.append(f"{fmt_points(r.total)} / {fmt_points(r.max_total)}", "bold")
+    t.append(f"（{r.percent:.1f}%）  ")
+    t.append("等级 ", "bold")
+    t.append(r.grade or "-", "bold reverse")
+    t.append("\n")
+    if r.bonus or r.penalty or any(i.kind != "normal" for i in c.items):
+        t.append(f"基础分 {fmt_points(r.base)}  加分 {fmt_points(r.bonus)}  减分 {fmt_points(r.penalty)}\n")
+    t.append("完成度 ", "bold")
+    t.append(f"{r.completion * 100:.1f}%", "green" if r.ready else "yellow")
+    t.append(f"（要求 {r.completion_threshold * 100:.0f}%，")
+    t.append("已达到" if r.ready else "未达到", "green" if r.ready else "bold yellow")
+    t.append("）  ")
+    t.append(f"已评 {r.scored}/{r.leaves} 项，其中不涉及 {r.na} 项\n")
+    t.append(f"状态 {ins.status}  检查日期 {ins.meta.get('date', '')}  检查组 {'、'.join(ins.meta.get('inspectors', [])) or '-'}\n", "dim")
+    return t
+
+
+def section_bars(ins: Inspection) -> list[Bar]:
+    r = ins.score()
+    bars = []
+    for item in ins.checklist.items:
+        ns = r.nodes[item.code]
+        note = {"bonus": "加分项", "penalty": "减分项"}.get(item.kind, "")
+        bars.append(Bar(f"{item.code} {truncate(item.title, 18)}", ns.earned, ns.max, ns.scored, ns.leaves,
+                        ns.applicable, note))
+    return bars
+
+
+def findings_table(ins: Inspection) -> Table:
+    findings = ins.findings()
+    table = Table(title=f"问题 {len(findings)} 个（按严重程度和整改状态）", title_justify="left",
+                  box=None, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("严重程度")
+    for status in STATUSES:
+        table.add_column(status, justify="right")
+    table.add_column("合计", justify="right")
+    for severity in SEVERITIES:
+        counts = [sum(1 for f in findings if f.severity == severity and f.status == s) for s in STATUSES]
+        table.add_row(severity, *(str(n) for n in counts), str(sum(counts)))
+    totals = [sum(1 for f in findings if f.status == s) for s in STATUSES]
+    table.add_row(Text("合计", "bold"), *(Text(str(n), "bold") for n in totals), Text(str(len(findings)), "bold"))
+    return table
+
+
+class SummaryScreen(Screen):
+    BINDINGS = keymap.SUMMARY
+
+    def __init__(self, owner: "InspectionScreen") -> None:
+        super().__init__(id="summary-screen")
+        self.owner = owner
+
+    @property
+    def inspection(self) -> Inspection:
+        return self.owner.inspection
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="header-bar"):
+            yield Static(id="summary-title", markup=False)
+        with VerticalScroll(id="summary-body", can_focus=True):
+            yield Static(id="summary-totals")
+            yield Static("各部分得分", classes="section-title")
+            yield ScoreBars(id="summary-bars")
+            yield Static(id="summary-findings")
+        yield KeyBar(classes="key-bar")
+
+    def on_mount(self) -> None:
+        self.refresh_summary()
+        self.query_one("#summary-body").focus()
+
+    def refresh_summary(self) -> None:
+        ins = self.inspection
+        c = ins.checklist
+        self.query_one("#summary-title", Static).update(truncate(f"汇总 · {ins.unit} · {c.type} · {c.title} {c.version}", 90))
+        self.query_one("#summary-totals", Static).update(totals_text(ins))
+        self.query_one(ScoreBars).set_bars(section_bars(ins))
+        self.query_one("#summary-findings", Static).update(findings_table(ins))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        ins = self.inspection
+        if action == "finalize":
+            return (not ins.readonly and ins.status == IN_PROGRESS) or None
+        if action == "reopen":
+            return (not ins.readonly and ins.status != IN_PROGRESS) or None
+        if action == "archive":
+            return (not ins.readonly and ins.status == FINISHED) or None
+        return True
+
+    def _run(self, op: Callable[[Inspection], Any], in_form: bool) -> str | None:
+        return self.owner.perform(lambda: op(self.inspection), in_form=in_form, label="检查状态")
+
+    def action_finalize(self) -> None:
+        lifecycle.finalize(self.app, self.inspection, self._run, self.refresh_summary)
+
+    def action_reopen(self) -> None:
+        lifecycle.reopen(self.app, self.inspection, self._run, self.refresh_summary)
+
+    def action_archive(self) -> None:
+        lifecycle.archive(self.app, self.inspection, self._run, self.refresh_summary)
+
+    def action_export(self, fmt: str = "") -> None:
+        lifecycle.export(self.app, self.inspection, self.app.export_formats(), fmt or None)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def palette_commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        return [
+            (f"导出：{name}", lambda n=name: self.action_export(n), getattr(f, "label", ""))
+            for name, f in self.app.export_formats().items()
+        ]

@@ -1,0 +1,169 @@
+"""The right-hand pane: everything about the item under the cursor, and how to score it."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ...checklist import KIND_LABELS, METHOD_LABELS, Item
+from ...inspection import Finding, Result, describe_value
+from ...inspection.scoring import NodeScore
+from ..text import fmt_points, wrap_text
+
+def _heading(text: Text, title: str) -> None:
+    text.append("\n")
+    text.append(f"【{title}】", "bold")
+    text.append("\n")
+
+
+def scoring_help(item: Item) -> str:
+    """The keys that score this item, in words."""
+    m = item.method
+    if m == "graded":
+        return "数字键选择档次；回车打开选择框"
+    if m == "yesno":
+        return "y 是 / n 否"
+    if m == "deduction":
+        d = item.deduction
+        rule = f"每处扣 {fmt_points(d.per_case)} 分，最低 {fmt_points(d.floor)} 分" if d else ""
+        return f"{rule}。+ / - 增减一处，0-9 直接输入处数，回车输入处数"
+    if m == "points":
+        return f"回车或数字键输入得分（0-{fmt_points(item.points)}）"
+    return "只记问题不打分：y 标记为已检查，f 记录问题"
+
+
+def render_item(
+    item: Item,
+    ancestors: Sequence[Item],
+    result: Result | None,
+    score: NodeScore | None,
+    findings: Sequence[Finding],
+) -> Text:
+    """The detail text of one item (leaf or section)."""
+    t = Text()
+    if ancestors:
+        t.append(" > ".join(f"{a.code} {a.title}" for a in ancestors), "dim")
+        t.append("\n")
+    t.append(item.code, "bold")
+    if item.label:
+        t.append(f"  {item.label}")
+    t.append("\n")
+    t.append(item.title, "bold")
+    t.append("\n")
+    facts = [f"{fmt_points(item.points)} 分"]
+    if item.kind != "normal":
+        facts.append(KIND_LABELS.get(item.kind, item.kind))
+    if item.is_leaf:
+        facts.insert(0, METHOD_LABELS.get(item.method, item.method))
+    t.append(" · ".join(facts), "dim")
+    t.append("\n")
+
+    if not item.is_leaf:
+        if score is not None:
+            _heading(t, "进度与得分")
+            t.append(f"已评 {score.scored}/{score.leaves} 项")
+            if score.na_leaves:
+                t.append(f"（其中不涉及 {score.na_leaves} 项）")
+            t.append("\n")
+            if score.applicable:
+                t.append(f"得分 {fmt_points(score.earned)} / {fmt_points(score.max)}")
+            else:
+                t.append("本部分全部不涉及，不计分")
+            t.append("\n")
+    if item.text and item.text != item.title:
+        _heading(t, "原文")
+        t.append(item.text + "\n")
+    if item.is_leaf:
+        _heading(t, "评分标准")
+        if item.criteria:
+            t.append(item.criteria + "\n")
+        if item.method == "graded":
+            current = result.value if result and not result.na else None
+            for i, level in enumerate(item.levels, 1):
+                line = f"{i} {level.name}（{fmt_points(level.fraction * 100)}%，{fmt_points(level.fraction * item.points)} 分）"
+                t.append(line, "bold reverse" if level.name == current else "")
+                t.append("\n")
+        t.append(scoring_help(item), "dim")
+        t.append("\n")
+    for title, values in (
+        ("佐证材料", item.evidence),
+        ("责任单位", item.units),
+        ("责任处室", item.offices),
+        ("不涉及情形", item.na_conditions),
+    ):
+        if values:
+            _heading(t, title)
+            t.append("\n".join(f"- {v}" for v in values) + "\n")
+    if item.is_leaf:
+        _heading(t, "当前结果")
+        state = describe_value(item, result)
+        style = "bold"
+        if result is None or not result.is_scored:
+            style = "bold yellow"
+        t.append(state, style)
+        if result is not None and result.na:
+            t.append(f"  理由：{result.na_reason}")
+        elif score is not None and result is not None and result.value is not None:
+            t.append(f"  得 {fmt_points(score.earned)} / {fmt_points(score.max)} 分")
+        t.append("\n")
+        if result is not None and result.by:
+            t.append(f"{result.by}  {result.at.replace('T', ' ')[:19]}\n", "dim")
+        if result is not None and result.note:
+            _heading(t, "备注")
+            t.append(result.note + "\n")
+        _heading(t, f"问题（{len(findings)}）")
+        if not findings:
+            t.append("无。按 f 记录问题\n", "dim")
+        for f in findings:
+            t.append(f"[{f.severity}][{f.status}] ", "bold red" if f.is_open else "dim")
+            t.append(f.description)
+            extra = []
+            if f.due:
+                extra.append(f"整改时限 {f.due}")
+            if f.evidence:
+                extra.append(f"佐证 {len(f.evidence)} 份")
+            if extra:
+                t.append("（" + "，".join(extra) + "）", "dim")
+            t.append("\n")
+    if item.note:
+        _heading(t, "说明")
+        t.append(item.note + "\n")
+    return t
+
+
+class ItemDetail(Static, can_focus=True):
+    """Scrollable detail of the current item (one widget; it scrolls its own content)."""
+
+    BINDINGS = [
+        Binding("up", "scroll_up", show=False),
+        Binding("down", "scroll_down", show=False),
+        Binding("pageup", "page_up", show=False),
+        Binding("pagedown", "page_down", show=False),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._text = Text()
+        self._wrapped: tuple[int, Text] | None = None
+        self.code: str | None = None
+
+    def show(self, code: str, text: Text) -> None:
+        self.code = code
+        self._text = text
+        self._wrapped = None
+        self.refresh(layout=True)
+        self.scroll_home(animate=False)
+
+    def render(self) -> Text:
+        # Wrapped here, once per width: Rich's own folding of long CJK paragraphs is slow.
+        width = self.content_size.width or self.size.width or 40
+        if self._wrapped is None or self._wrapped[0] != width:
+            self._wrapped = (width, wrap_text(self._text, width))
+        return self._wrapped[1]
+
+    @property
+    def plain(self) -> str:
+        return self._text.plain

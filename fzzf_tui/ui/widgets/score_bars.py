@@ -1,0 +1,65 @@
+"""Per-section score bars for the summary screen, drawn with spaces on coloured backgrounds.
+
+Block characters (█ ▏) are ambiguous-width in CJK terminals; coloured spaces are not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..text import cell_len, fmt_points, pad
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    earned: float
+    max: float
+    scored: int
+    leaves: int
+    applicable: bool = True
+    note: str = ""
+
+
+def render_bars(bars: Sequence[Bar], width: int) -> Text:
+    label_w = min(22, max((cell_len(b.label) for b in bars), default=8))
+    stats_w = 24
+    bar_w = max(10, width - label_w - stats_w - 3)
+    t = Text(no_wrap=True)
+    for b in bars:
+        t.append(pad(b.label, label_w) + " ")
+        if b.applicable and b.max > 0:
+            frac = max(0.0, min(1.0, b.earned / b.max))
+            filled = round(frac * bar_w)
+            colour = "green" if frac >= 0.9 else "yellow" if frac >= 0.6 else "red"
+            t.append(" " * filled, f"on {colour}")
+            t.append(" " * (bar_w - filled), "on grey23")
+            stats = f" {fmt_points(b.earned)}/{fmt_points(b.max)} {frac * 100:.0f}%"
+        else:
+            t.append(pad(" 不涉及", bar_w), "dim")
+            stats = ""
+        stats += f" 已评{b.scored}/{b.leaves}"
+        if b.note:
+            stats += f" {b.note}"
+        t.append(stats)
+        t.append("\n")
+    return t
+
+
+class ScoreBars(Static):
+    """A list of labelled bars; re-rendered to the widget's width."""
+
+    def __init__(self, bars: Sequence[Bar] = (), **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.bars = list(bars)
+
+    def set_bars(self, bars: Sequence[Bar]) -> None:
+        self.bars = list(bars)
+        self.refresh(layout=True)
+
+    def render(self) -> Text:
+        return render_bars(self.bars, self.size.width or 80)
