@@ -13,8 +13,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ChecklistError, Problem
 from .model import (
     DEFAULT_DEDUCTION,
@@ -30,10 +28,18 @@ from .model import (
     Level,
 )
 
-try:  # the C loader is ~10x faster on the large built-in files
-    from yaml import CSafeLoader as _SafeLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+def _yaml():
+    """PyYAML and its safe loader, imported on first use: opening an inspection (which only
+    reads JSON) should not pay for importing YAML."""
+    import yaml
+
+    try:  # the C loader is ~10x faster on the large built-in files
+        loader = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        loader = yaml.SafeLoader
+    return yaml, loader
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CODE_RE = re.compile(r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$")
@@ -321,9 +327,10 @@ def _line_map(text: str) -> dict[str, int]:
 
     Only used on the error path: composing the node tree is slower than loading.
     """
+    yaml, loader = _yaml()
     out: dict[str, int] = {}
     try:
-        root = yaml.compose(text, Loader=_SafeLoader)
+        root = yaml.compose(text, Loader=loader)
     except yaml.YAMLError:
         return out
 
@@ -347,8 +354,9 @@ def _line_map(text: str) -> dict[str, int]:
 
 
 def parse_yaml(text: str, source: str) -> Any:
+    yaml, loader = _yaml()
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a *safe* loader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a *safe* loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{source}:{mark.line + 1}" if mark else source

@@ -13,6 +13,7 @@ Layout of an inspection file (JSON, via :class:`AtomicJSONStorage`):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -44,6 +45,8 @@ from .scoring import Result, ScoreReport, score_inspection, validate_value
 from .storage import AtomicJSONStorage
 
 SUFFIX = ".fzzf"
+# Re-serialise the snapshot on open to prove it is canonical (``fzzf verify`` always does).
+_PARANOID = os.environ.get("FZZF_PARANOID") == "1"
 FILE_FORMAT = "fzzf-inspection/1"
 IN_PROGRESS, FINISHED, ARCHIVED = "进行中", "已完成", "已归档"
 INSPECTION_STATUSES = (IN_PROGRESS, FINISHED, ARCHIVED)
@@ -125,7 +128,13 @@ class Inspection:
             raise CorruptInspection(f"不是 fzzf 检查文件（格式标记不符）：{self.path}")
         snap = self.db.table("checklist").get(doc_id=1)
         try:
+            # The snapshot is stored in canonical JSON, so its SHA-256 is the content hash:
+            # checking the string is enough (and much cheaper than re-serialising the tree).
+            stored_hash = "sha256:" + hashlib.sha256(snap["json"].encode("utf-8")).hexdigest()
             self.checklist: Checklist = checklist_from_dict(json.loads(snap["json"]), f"{self.path} 中的清单快照")
+            if _PARANOID and canonical_json(self.checklist.to_dict()) != snap["json"]:
+                stored_hash = ""
+            object.__setattr__(self.checklist, "_hash", stored_hash)
         except Exception as exc:  # noqa: BLE001
             raise CorruptInspection(f"检查文件中的清单快照无法读取：{self.path}（{exc}）") from None
         if self.checklist.content_hash != meta.get("checklist_hash"):
@@ -616,6 +625,11 @@ def verify_data(data: dict[str, Any]) -> audit_mod.VerifyReport:
         if checklist.content_hash != meta.get("checklist_hash"):
             report.ok = False
             report.problems.append("清单快照与记录的清单哈希不符")
+        created = entries[0] if entries else {}
+        pinned = (created.get("new") or {}).get("hash") if created.get("action") == "create" else None
+        if pinned and pinned != checklist.content_hash:
+            report.ok = False
+            report.problems.append("清单快照与创建时记录在审计链中的清单哈希不符（快照被替换）")
     except Exception:  # noqa: BLE001
         report.ok = False
         report.problems.append("清单快照无法读取")

@@ -189,3 +189,17 @@ def test_store_lists_and_resolves(store, demo_checklist, special_checklist, tmp_
     (store.root / "坏文件.fzzf").write_text("{", encoding="utf-8")
     bad = [s for s in store.summaries() if s.error]
     assert len(bad) == 1 and "损坏" in bad[0].error
+
+
+def test_replacing_the_snapshot_and_its_hash_is_detected(store, special_checklist, demo_checklist) -> None:
+    from fzzf_tui.checklist.model import canonical_json
+
+    ins = store.create(special_checklist, "单位")
+    path = ins.path
+    ins.close()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["checklist"]["1"]["json"] = canonical_json(demo_checklist.to_dict())
+    data["meta"]["1"]["checklist_hash"] = demo_checklist.content_hash
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    report = verify_file(path)
+    assert not report.ok and "快照被替换" in report.problems[-1]
