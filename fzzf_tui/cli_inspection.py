@@ -439,6 +439,14 @@ def add_commands(cli: click.Group) -> None:
             click.echo(f"已新建回头看检查 {d['id']}：{d['items']} 个指标，{d['findings']} 个待复查问题")
             click.echo(f"文件：{d['file']}")
 
+    @cli.command(name="open")
+    @click.argument("inspection")
+    def open_command(inspection: str) -> None:
+        """在界面中直接打开一个检查（编号或文件路径）。"""
+        from .ui.app import run_app
+
+        run_app(open_path=str(InspectionStore().resolve(inspection)))
+
     @cli.command(name="demo")
     @click.option("--dir", "target", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-data"), show_default=True,
                   help="示例数据目录。")

@@ -59,3 +59,15 @@ def test_demo_writes_examples_once(tmp_path: Path) -> None:
     assert len(list((target / "inspections").glob("*.fzzf"))) == 3
     out = run("demo", "--dir", str(target), "--no-open")
     assert "已在" in out.output
+
+
+def test_open_resolves_the_inspection_before_starting_the_ui(monkeypatch) -> None:
+    import fzzf_tui.ui.app as ui_app
+
+    created = json.loads(run("new", "--checklist", "special-2008", "--unit", "某单位", "--json").output)
+    seen = []
+    monkeypatch.setattr(ui_app, "run_app", lambda open_path=None: seen.append(open_path))
+    run("open", created["id"])
+    assert seen == [created["file"]]
+    out = run("open", "no-such-id", ok=False)
+    assert out.exit_code == 1 and "找不到检查" in out.output and len(seen) == 1
