@@ -386,8 +386,10 @@ class Inspection:
     EDITABLE = ("description", "item_code", "severity", "requirement", "units", "due", "evidence", "review")
 
     def update_finding(self, finding_id: str, **changes: Any) -> Finding:
-        """Edit fields of a finding (not its status: see :meth:`set_finding_status`)."""
-        self._require_writable()
+        """Edit fields of a finding (not its status: see :meth:`set_finding_status`).
+
+        复查意见 alone may change after 完成 (rectification goes on; it is not sealed)."""
+        self._require_writable(allow_sealed=set(changes) <= {"review"})
         old = self.finding(finding_id)
         unknown = set(changes) - set(self.EDITABLE)
         if unknown:
