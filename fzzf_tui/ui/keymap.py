@@ -69,6 +69,7 @@ INSPECTION = [
     Binding("delete,backspace", "clear", "清除评分", id="inspection.clear", show=False),
     Binding("v", "cycle_filter", "筛选", id="inspection.filter", show=False),
     Binding("ctrl+r", "retry", "重试保存", id="inspection.retry"),
+    Binding("c", "conflicts", "合并冲突", id="inspection.conflicts", show=False),
     Binding("escape", "back", "返回", id="inspection.back", show=False),
 ]
 
@@ -90,6 +91,12 @@ FINDINGS = [
     Binding("escape", "close", "返回", id="findings.close"),
 ]
 FINDINGS_TABLE = [Binding("enter", "select_cursor", "编辑", id="findings.open_row", show=False)]
+
+CONFLICTS = [
+    Binding("g", "goto", "定位指标", id="conflicts.goto"),
+    Binding("escape", "close", "返回", id="conflicts.close"),
+]
+CONFLICTS_TABLE = [Binding("enter", "select_cursor", "采用此结果", id="conflicts.pick")]
 
 SUMMARY = [
     Binding("e", "export", "导出", id="summary.export"),
@@ -125,6 +132,7 @@ GROUPS: dict[str, list[Binding]] = {
     "首页（检查列表）": HOME + HOME_TABLE,
     "检查（评分）": TREE + INSPECTION,
     "问题清单": FINDINGS_TABLE + FINDINGS,
+    "合并冲突": CONFLICTS_TABLE + CONFLICTS,
     "汇总": SUMMARY,
     "表单与对话框": FORM + CONFIRM,
     "搜索": SEARCH,

@@ -104,6 +104,9 @@ class InspectionScreen(Screen):
         self._update_header()
         self._update_banner()
         self._show_detail()
+        conflicts = self.inspection.conflicts()
+        if conflicts:
+            self.notify(f"合并后有 {len(conflicts)} 项评分不一致，按 c 逐项处理", title="合并冲突", severity="warning", timeout=10)
         recovered = self.inspection.stale_lock_recovered
         if recovered:
             self.notify(
@@ -506,6 +509,14 @@ class InspectionScreen(Screen):
         from .findings import FindingsScreen
 
         self.app.push_screen(FindingsScreen(self, None))
+
+    def action_conflicts(self) -> None:
+        from .conflicts import ConflictsScreen
+
+        if not self.inspection.conflicts():
+            self.notify("没有待处理的合并冲突", title="合并冲突")
+            return
+        self.app.push_screen(ConflictsScreen(self))
 
     # -- navigation ----------------------------------------------------------------------
     def _next_code(self, start: str | None, want: Callable[[str], bool], step: int = 1) -> str | None:
