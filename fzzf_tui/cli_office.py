@@ -1,9 +1,10 @@
-"""Click commands for the office: consolidate many inspections, take back 整改 status."""
+"""Office commands: ``consolidate`` many inspections into one workbook, ``import-status`` from a
+returned 整改清单."""
 
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,71 +12,100 @@ import click
 from .errors import ExportError
 
 
-def add_commands(cli: click.Group) -> None:
-    if "consolidate" in cli.commands:
+def _echo_json(data: object) -> None:
+    from .cli import echo_json
+
+    echo_json(data)
+
+
+@click.command(name="consolidate")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=Path("汇总.xlsx"), show_default=True,
+              help="汇总工作簿（可为文件夹；已存在时另起新名，除非 --force）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="判断逾期所用的日期，如 2026-06-30（默认今天）。")
+@click.option("--verify", is_flag=True, help="同时校验每个检查文件的审计记录和封存（数据包总会校验）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
+def consolidate_command(inputs: tuple[Path, ...], out: Path, force: bool, today: datetime | None, verify: bool,
+                        as_json: bool) -> None:
+    """汇总多个检查文件、数据包或文件夹：排名、分项对比、整改台账、未纳入文件。
+
+    只读取，不加锁，不修改任何检查。同一检查出现多次只计一次。
+    """
+    from .exporting.consolidate import collect_inputs, consolidate
+
+    files = collect_inputs(inputs)
+    if not files:
+        raise ExportError("没有找到可汇总的检查文件（.fzzf）或数据包（.fzzf.zip）")
+    # the bar goes to stderr so --json output on stdout stays clean; click draws it only on a terminal
+    with click.progressbar(length=len(files), label="读取检查", file=sys.stderr, show_pos=True,
+                           item_show_func=lambda p: p.name if p else None) as bar:
+        report = consolidate(files, out, today=today.date() if today else None, force=force, verify=verify,
+                             progress=lambda p: bar.update(1, p))
+    if as_json:
+        _echo_json(report.to_dict())
         return
+    click.echo(f"已汇总 {len(report.included)} 个检查、{report.findings} 个问题 → {report.output}")
+    click.echo(f"  逾期未整改 {report.overdue} 项；未纳入 {len(report.skipped)} 个文件")
+    for name, reason in report.skipped:
+        click.echo(f"  未纳入：{name}：{reason}")
 
-    @cli.command(name="consolidate")
-    @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-    @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("汇总.xlsx"),
-                  show_default=True, help="汇总工作簿（已存在时另起新名，除非 --force）。")
-    @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
-    @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="判断逾期的日期（默认今天）。")
-    @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-    def consolidate_command(inputs: tuple[Path, ...], out: Path, force: bool, today, as_json: bool) -> None:
-        """汇总多个检查文件或数据包（可给文件夹）：排名、分项对比、整改台账、未纳入文件。"""
-        from .exporting.consolidate import collect_inputs, consolidate
 
-        files = collect_inputs(inputs)
-        day = today.date() if today else date.today()
-        with click.progressbar(length=len(files), label="汇总中", file=sys.stderr,
-                               show_pos=True) as bar:
-            report = consolidate(files, out, today=day, force=force, progress=lambda p: bar.update(1))
-        if as_json:
-            from .cli import echo_json
+@click.command(name="import-status")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--inspection", "ref", help="要更新的检查（编号或文件；默认按工作簿中记录的检查编号在数据目录中查找）。")
+@click.option("--dry-run", is_flag=True, help="只显示差异，不写入。")
+@click.option("--yes", "-y", is_flag=True, help="不询问，直接写入。")
+@click.option("--who", envvar="FZZF_USER", help="记录在审计日志中的操作人。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出差异和结果（须与 --yes 或 --dry-run 同用）。")
+def import_status_command(workbook: Path, ref: str | None, dry_run: bool, yes: bool, who: str | None,
+                          as_json: bool) -> None:
+    """导入被检查单位填写的整改清单（状态、复查意见）。
 
-            echo_json(report.to_dict())
-            return
-        click.echo(f"已汇总 {len(report.included)} 个检查 → {report.output}")
-        click.echo(f"  逾期未整改 {report.overdue} 项；未纳入 {len(report.skipped)} 个文件")
-        for name, reason in report.skipped:
-            click.echo(f"  未纳入：{name}：{reason}", err=True)
+    先显示差异，确认后写入，每处修改记入审计日志。标识（隐藏的问题编号、内容指纹，及问题、
+    整改要求、责任单位、整改时限）被改动的行和不允许的状态不导入，并指出单元格。
+    """
+    from .exporting.status_import import apply_status_changes, find_inspection, plan_status_import, read_returned
+    from .inspection import Inspection, InspectionStore
 
-    @cli.command(name="import-status")
-    @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--inspection", "ref", help="要更新的检查（默认按工作簿中记录的检查编号查找）。")
-    @click.option("--dry-run", is_flag=True, help="只显示差异，不写入。")
-    @click.option("--yes", "-y", is_flag=True, help="不询问，直接写入。")
-    @click.option("--who", envvar="FZZF_USER", help="记录在审计日志中的操作人。")
-    @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出差异和结果。")
-    def import_status_command(workbook: Path, ref: str | None, dry_run: bool, yes: bool, who: str | None, as_json: bool) -> None:
-        """导入被检查单位填写的整改清单（状态、复查意见）：先显示差异，确认后写入并记入审计日志。"""
-        from .exporting.status_import import apply_status_changes, plan_status_import, read_identity
-        from .inspection import InspectionStore
-
-        wb, ins_id, prints = read_identity(workbook)
-        store = InspectionStore()
-        ins = store.open(ref or ins_id, who=who)
-        try:
-            if ins.id != ins_id:
-                raise ExportError(f"{workbook.name} 属于检查 {ins_id}，不是 {ins.id}")
-            plan = plan_status_import(workbook, ins, wb, prints)
-            if not as_json:
-                click.echo(f"{workbook.name} → 检查 {ins.id}（{ins.unit}）")
+    if as_json and not (yes or dry_run):
+        raise click.UsageError("--json 须与 --yes 或 --dry-run 一起使用（JSON 输出时无法询问确认）")
+    returned = read_returned(workbook)
+    store = InspectionStore()
+    path = store.resolve(ref) if ref else find_inspection(store, returned.inspection_id, returned.unit)
+    # a dry run only reads; applying holds the lock from the diff to the last write
+    with Inspection.open(path, readonly=dry_run, who=who) as ins:
+        plan = plan_status_import(returned, ins)
+        if not as_json:
+            click.echo(f"{workbook.name} → 检查 {ins.id}（{ins.unit}）")
+            if plan.changes:
+                click.echo(f"将更新 {len(plan.changes)} 个问题：")
                 for ch in plan.changes:
                     click.echo(f"  {ch.describe()}")
-                click.echo(f"  未变化 {plan.unchanged} 行；拒绝 {len(plan.refused)} 行")
-                for r in plan.refused:
-                    click.echo(f"  拒绝：{r}", err=True)
-            applied = 0
-            if plan.changes and not dry_run:
-                if yes or click.confirm(f"写入以上 {len(plan.changes)} 处修改？", default=False):
-                    applied = apply_status_changes(ins, plan)
-            if as_json:
-                from .cli import echo_json
+            click.echo(f"未变化 {plan.unchanged} 行；拒绝 {len(plan.refused)} 行")
+            for line in plan.refused:
+                click.echo(f"  拒绝 {line}")
+            for line in plan.warnings:
+                click.echo(f"  注意：{line}")
+        applied = 0
+        refused_before = len(plan.refused)
+        if plan.changes and not dry_run:
+            if yes or click.confirm(f"写入以上 {len(plan.changes)} 处修改？", default=False):
+                applied = apply_status_changes(ins, plan)
+    if as_json:
+        _echo_json({**plan.to_dict(), "applied": applied, "dry_run": dry_run})
+    elif dry_run:
+        click.echo("（--dry-run：未写入）")
+    elif plan.changes:
+        click.echo(f"已写入 {applied} 处修改" if applied else "未写入任何修改")
+        for line in plan.refused[refused_before:]:  # refused by the store while applying
+            click.echo(f"  未写入 {line}")
+    else:
+        click.echo("没有需要写入的修改")
 
-                echo_json({**plan.to_dict(), "applied": applied, "dry_run": dry_run})
-            elif plan.changes:
-                click.echo(f"已写入 {applied} 处修改" if applied else "未写入任何修改")
-        finally:
-            ins.close()
+
+def add_commands(cli: click.Group) -> None:
+    """Add ``consolidate`` and ``import-status`` to ``cli`` (calling it again changes nothing)."""
+    for command in (consolidate_command, import_status_command):
+        if command.name not in cli.commands:
+            cli.add_command(command)

@@ -1,107 +1,225 @@
-"""Consolidate many inspections (files or bundles) into one workbook for the 督察办.
+"""Consolidate many inspections (files, bundles, folders) into one workbook for the 督察办.
 
-Inputs are read without locks and never written. The workbook (openpyxl write-only mode, so
-300 inspections stay fast and small in memory) has:
+Inputs are ``.fzzf`` inspection files, ``.fzzf.zip`` bundles, or folders searched
+recursively for both. They are only read: no lock is taken and nothing is written, so a
+colleague may have an inspection open while the office consolidates. Each file is scored with
+the same engine as the app (:func:`score_inspection` on its own checklist snapshot), so the
+totals are the app's totals. An input that cannot be read is listed with the reason and the
+run goes on; the same inspection (same id) found twice is counted once, the newer copy kept.
 
-``排名``        per checklist (id + version), units ranked by 得分率: 名次 | 被检查单位 | 检查类型 |
-               清单 | 得分 | 满分 | 得分率 | 等次 | 完成度 | 问题 一般/较重/严重 | 未销号 | 状态 | 文件
-``分项对比``    per checklist, one row per unit and one column per top-level section (得分率)
-``整改台账``    every finding of every unit: 序号 | 被检查单位 | 检查类型 | 指标编号 | 问题 | 整改要求 |
-               责任单位 | 整改时限 | 状态 | 复查意见 | 是否逾期, overdue rows filled red; hidden
-               columns 检查编号 | 问题编号
-``未纳入文件``  every input that could not be read, with the reason
+The workbook is written in openpyxl's write-only mode (300 inspections stay fast and small in
+memory). Sheets, each with a title in row 1 and the header in row 2:
+
+``排名``        data from row 3, one block per checklist (id + version), units ranked by 得分率
+               (ties: 完成度, then unit name):
+               A 名次 | B 被检查单位 | C 检查类型 | D 检查清单 | E 得分 | F 满分 | G 得分率 | H 等次 |
+               I 完成度 | J–L 一般/较重/严重问题 | M 未销号 | N 逾期 | O 检查状态 | P 检查日期 |
+               Q 检查编号 | R 审计校验 (bundles always; .fzzf files with ``verify``, else 未校验) |
+               S 文件 | T 备注 (another copy of the same inspection was not counted)
+``分项对比``    per checklist a block: its title row, a header row 被检查单位 | 总得分率 | one column per
+               top-level (normal) section, then one row per unit in ranking order with each
+               section's 得分率 (“不涉及” where no item applied); a colour scale per block
+``整改台账``    data from row 3, every finding of every unit (units by name, findings in checklist
+               order as in each unit's 整改清单):
+               A 序号 | B 被检查单位 | C 检查类型 | D 指标编号 | E 问题 | F 整改要求 | G 责任单位 |
+               H 整改时限 | I 状态 | J 复查意见 | K 是否逾期 | L 严重程度 | M 检查编号 | N 问题编号
+               (M–N hidden). Overdue (整改时限 before “today” and 状态 not 已整改/已销号) rows are
+               filled red by one conditional format on ``$K="逾期"``; auto-filter, A4 landscape.
+``未纳入文件``  A 文件 | B 原因: every input not consolidated (unreadable, not an inspection,
+               tampered bundle, duplicate copy).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..checklist.loading import checklist_from_dict
 from ..checklist.model import Checklist
 from ..errors import ExportError, FzzfError
 from ..inspection import Finding, Result, ScoreReport, score_inspection
-from ..inspection.storage import AtomicJSONStorage
 from ..inspection.store import FILE_FORMAT, SUFFIX
-from .files import place, temp_path
+from .data import sort_findings
+from .files import place, target_path, temp_path
 
 BUNDLE_SUFFIX = ".fzzf.zip"
+MAX_FILE_BYTES = 256 * 1024 * 1024  # an inspection file is read whole; refuse absurd ones
+RANKING, COMPARISON, LEDGER, SKIPPED = "排名", "分项对比", "整改台账", "未纳入文件"
+SHEET_NAMES = (RANKING, COMPARISON, LEDGER, SKIPPED)
 SEVERITIES = ("一般", "较重", "严重")
-DONE = ("已整改", "已销号")
+DONE_STATUSES = ("已整改", "已销号")  # rectified: no longer overdue
+OVERDUE = "逾期"
+FIRST_DATA_ROW = 3
+
+RANKING_HEADERS = (
+    "名次", "被检查单位", "检查类型", "检查清单", "得分", "满分", "得分率", "等次", "完成度",
+    "一般问题", "较重问题", "严重问题", "未销号", "逾期", "检查状态", "检查日期", "检查编号", "审计校验", "文件", "备注",
+)
+RANKING_WIDTHS = (6, 28, 10, 30, 9, 8, 9, 8, 9, 9, 9, 9, 8, 6, 9, 12, 18, 10, 40, 40)
+LEDGER_HEADERS = (
+    "序号", "被检查单位", "检查类型", "指标编号", "问题", "整改要求", "责任单位", "整改时限", "状态", "复查意见",
+    "是否逾期", "严重程度", "检查编号", "问题编号",
+)
+LEDGER_WIDTHS = (6, 24, 10, 10, 44, 34, 20, 12, 8, 28, 9, 9, 18, 14)
+LEDGER_OVERDUE_COLUMN = "K"
 
 
 @dataclass
-class Loaded:
+class Entry:
+    """One inspection as read for consolidation (scored, findings in 整改清单 order)."""
+
     source: Path
     meta: dict[str, Any]
     checklist: Checklist
-    results: dict[str, Result]
     findings: list[Finding]
     report: ScoreReport
+    audit_entries: int
+    audit_head: str
+    verification: str  # 通过 / 未通过：… / "" (not checked)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return str(self.meta.get("id", ""))
+
+    @property
+    def unit(self) -> str:
+        return str(self.meta.get("unit", ""))
+
+    @property
+    def type(self) -> str:
+        return str(self.meta.get("type") or self.checklist.type)
 
     @property
     def group(self) -> tuple[str, str]:
-        return (str(self.meta.get("checklist_id")), str(self.meta.get("checklist_version")))
+        """Inspections are comparable only when they share a checklist id and version."""
+        return (str(self.meta.get("checklist_id", self.checklist.id)), str(self.meta.get("checklist_version", self.checklist.version)))
+
+    @property
+    def group_title(self) -> str:
+        return f"{self.meta.get('checklist_title') or self.checklist.title}（{self.group[1]}）"
+
+    def overdue(self, today: date) -> int:
+        return sum(1 for f in self.findings if is_overdue(f, today))
 
 
 @dataclass
 class ConsolidateReport:
     output: Path
-    included: list[Loaded] = field(default_factory=list)
+    included: list[Entry] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     overdue: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: read, write
+
+    @property
+    def findings(self) -> int:
+        return sum(len(e.findings) for e in self.included)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "output": str(self.output),
             "included": [
-                {"file": str(x.source), "id": x.meta.get("id"), "unit": x.meta.get("unit"),
-                 "total": round(x.report.total, 4), "percent": round(x.report.percent, 2), "grade": x.report.grade}
-                for x in self.included
+                {
+                    "file": str(e.source), "id": e.id, "unit": e.unit, "type": e.type,
+                    "checklist": e.group[0], "checklist_version": e.group[1],
+                    "total": e.report.total, "max": e.report.max_total, "percent": e.report.percent,
+                    "grade": e.report.grade, "completion": e.report.completion,
+                    "findings": len(e.findings), "open_findings": sum(1 for f in e.findings if f.is_open),
+                    "verification": e.verification, "notes": e.notes,
+                }
+                for e in self.included
             ],
             "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
+            "findings": self.findings,
             "overdue": self.overdue,
         }
 
 
-def collect_inputs(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; directories searched recursively for inspection files and bundles."""
+# -- inputs ----------------------------------------------------------------------------------
+def is_input_name(name: str) -> bool:
+    return (name.endswith(SUFFIX) or name.endswith(BUNDLE_SUFFIX)) and not name.startswith(".")
+
+
+def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given (in order), folders searched recursively; each file once."""
     out: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        key = p.resolve() if p.exists() else p.absolute()
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and (q.name.endswith(SUFFIX) or q.name.endswith(BUNDLE_SUFFIX))))
+            for q in sorted(p.rglob("*")):
+                if q.is_file() and is_input_name(q.name) and not any(part.startswith(".") for part in q.relative_to(p).parts):
+                    add(q)
         else:
-            out.append(p)
+            add(p)
     return out
 
 
-class _Reader:
-    """Reads inspections; builds each distinct checklist snapshot only once."""
+def is_overdue(f: Finding, today: date) -> bool:
+    """整改时限 passed and not yet rectified."""
+    if not f.due or f.status in DONE_STATUSES:
+        return False
+    try:
+        return date.fromisoformat(f.due) < today
+    except ValueError:
+        return False
 
-    def __init__(self) -> None:
+
+class Reader:
+    """Reads inspections for consolidation; builds each distinct checklist snapshot once."""
+
+    def __init__(self, verify: bool = False) -> None:
+        self.verify = verify
         self._checklists: dict[str, Checklist] = {}
 
-    def tables(self, path: Path) -> dict[str, Any]:
+    def _tables(self, path: Path) -> tuple[dict[str, Any], str]:
         if path.name.endswith(BUNDLE_SUFFIX):
             from .bundle import read_bundle
 
-            return read_bundle(path).tables
-        if not path.exists():
+            # a bundle is checked on reading (audit chain, seal, checklist hash) or refused
+            return read_bundle(path).tables, "通过"
+        if not path.name.endswith(SUFFIX):
+            raise ExportError("不是检查文件（.fzzf）或数据包（.fzzf.zip）")
+        if not path.is_file():
             raise ExportError("文件不存在")
-        return AtomicJSONStorage(path, readonly=True).read() or {}
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ExportError(f"文件过大（{size // (1024 * 1024)} MB），不像检查文件")
+        from ..inspection.storage import AtomicJSONStorage
 
-    def load(self, path: Path) -> Loaded:
-        tables = self.tables(path)
+        tables = AtomicJSONStorage(path, readonly=True).read() or {}
+        verification = ""
+        if self.verify:
+            from ..inspection.store import verify_data
+
+            v = verify_data(tables)
+            verification = "通过" if v.ok else "未通过：" + "；".join(v.problems)
+        return tables, verification
+
+    def read(self, path: Path) -> Entry:
+        import hashlib
+        import json
+
+        from ..checklist.loading import checklist_from_dict
+
+        tables, verification = self._tables(path)
         meta = (tables.get("meta") or {}).get("1")
         if not isinstance(meta, dict) or meta.get("format") != FILE_FORMAT:
-            raise ExportError("不是 fzzf 检查文件")
+            raise ExportError("不是 fzzf 检查文件（格式标记不符）")
+        if not str(meta.get("id") or "").strip():
+            raise ExportError("检查文件缺少检查编号")
         snap = ((tables.get("checklist") or {}).get("1") or {}).get("json")
         if not isinstance(snap, str):
-            raise ExportError("缺少清单快照")
+            raise ExportError("检查文件缺少清单快照")
+        # The snapshot is canonical JSON, so hashing the string proves it (as Inspection does).
         key = "sha256:" + hashlib.sha256(snap.encode("utf-8")).hexdigest()
         if key != meta.get("checklist_hash"):
             raise ExportError("清单快照与记录的哈希不符（文件可能被改动）")
@@ -113,182 +231,330 @@ class _Reader:
         findings = [Finding.from_dict(d) for d in (tables.get("findings") or {}).values()]
         open_codes = {f.item_code for f in findings if f.is_open and f.item_code}
         report = score_inspection(checklist, results, open_codes)
-        return Loaded(path, dict(meta), checklist, results, findings, report)
+        audit = tables.get("audit") or {}
+        head = ""
+        if audit:
+            last = audit.get(str(max(int(k) for k in audit)))
+            head = str((last or {}).get("hash", ""))
+        return Entry(path, dict(meta), checklist, sort_findings(checklist, findings), report, len(audit), head, verification)
 
 
-def is_overdue(f: Finding, today: date) -> bool:
-    if not f.due or f.status in DONE:
-        return False
-    try:
-        return date.fromisoformat(f.due) < today
-    except ValueError:
-        return False
+def _reason(exc: BaseException, path: Path) -> str:
+    text = str(exc) if isinstance(exc, FzzfError) else f"{type(exc).__name__}: {exc}"
+    # the file is named in its own column; the store's messages end with "：<path>"
+    for tail in (f"：{path}", f": {path}", str(path)):
+        text = text.replace(tail, "")
+    return text.strip() or type(exc).__name__
+
+
+def _dedupe(entries: list[Entry], skipped: list[tuple[str, str]]) -> list[Entry]:
+    """Keep one entry per inspection id: the most recently changed copy (first one on a tie)."""
+    by_id: dict[str, list[Entry]] = {}
+    for e in entries:
+        by_id.setdefault(e.id, []).append(e)
+    kept: list[Entry] = []
+    for e in entries:
+        copies = by_id[e.id]
+        if copies[0] is not e:
+            continue
+        keep = max(copies, key=lambda c: (str(c.meta.get("updated_at", "")), c.audit_entries))
+        others = [c for c in copies if c is not keep]
+        for c in others:
+            same = c.audit_head == keep.audit_head and c.audit_entries == keep.audit_entries
+            detail = "内容相同" if same else (
+                f"内容不同（最后修改 {c.meta.get('updated_at', '')} / {keep.meta.get('updated_at', '')}），"
+                "已采用较新的一份；如两份都有新内容，请先用 fzzf merge 合并"
+            )
+            skipped.append((str(c.source), f"与 {keep.source.name} 是同一检查（编号 {e.id}），只计一次：{detail}"))
+        if others:
+            keep.notes.append("另有副本未计入：" + "、".join(c.source.name for c in others))
+        kept.append(keep)
+    return kept
 
 
 def consolidate(
-    inputs: Iterable[Path],
-    out: Path,
+    inputs: Iterable[str | Path],
+    out: str | Path | None,
     today: date | None = None,
     force: bool = False,
     progress: Callable[[Path], None] | None = None,
+    verify: bool = False,
 ) -> ConsolidateReport:
-    """Read every input, write the workbook, return what was included and skipped."""
+    """Read every input (read-only), write the workbook, return what was included and skipped.
+
+    ``today`` decides what is overdue (default: the real today); ``progress`` is called after
+    each input; ``verify`` also checks each ``.fzzf`` file's audit chain and seal (bundles are
+    always checked).
+    """
     today = today or date.today()
     files = collect_inputs(inputs)
     if not files:
-        raise ExportError("没有找到可汇总的检查文件（.fzzf 或 .fzzf.zip）")
-    reader = _Reader()
-    report = ConsolidateReport(Path(out))
-    seen: dict[str, Path] = {}
+        raise ExportError("没有找到可汇总的检查文件（.fzzf）或数据包（.fzzf.zip）")
+    target = target_path(out, "汇总", ".xlsx")
+    reader = Reader(verify=verify)
+    report = ConsolidateReport(target)
+    entries: list[Entry] = []
+    started = time.perf_counter()
     for path in files:
         try:
-            loaded = reader.load(path)
-        except FzzfError as exc:
-            report.skipped.append((str(path), str(exc)))
-        except Exception as exc:  # noqa: BLE001 - a hostile or broken input never stops the run
-            report.skipped.append((str(path), f"{type(exc).__name__}: {exc}"))
-        else:
-            ins_id = str(loaded.meta.get("id"))
-            if ins_id in seen:
-                report.skipped.append((str(path), f"与 {seen[ins_id].name} 是同一检查（编号 {ins_id}），只计一次"))
-            else:
-                seen[ins_id] = path
-                report.included.append(loaded)
+            entries.append(reader.read(path))
+        except Exception as exc:  # noqa: BLE001 - a broken or hostile input never stops the run
+            report.skipped.append((str(path), _reason(exc, path)))
         if progress is not None:
             progress(path)
-    report.overdue = sum(1 for x in report.included for f in x.findings if is_overdue(f, today))
-    _write_workbook(report, today, force)
+    report.included = _dedupe(entries, report.skipped)
+    report.overdue = sum(e.overdue(today) for e in report.included)
+    report.timings["read"] = time.perf_counter() - started
+    started = time.perf_counter()
+    report.output = write_workbook(report, target, today, force)
+    report.timings["write"] = time.perf_counter() - started
     return report
 
 
-# -- the workbook --------------------------------------------------------------------------------
-def _write_workbook(report: ConsolidateReport, today: date, force: bool) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
+# -- the workbook ------------------------------------------------------------------------------
+def ranked_groups(entries: Iterable[Entry]) -> list[list[Entry]]:
+    """Entries grouped by checklist (id + version), each group best first."""
+    groups: dict[tuple[str, str], list[Entry]] = {}
+    for e in entries:
+        groups.setdefault(e.group, []).append(e)
+    ordered = sorted(groups.values(), key=lambda g: (g[0].type, g[0].group_title, g[0].group))
+    for g in ordered:
+        g.sort(key=lambda e: (-round(e.report.percent, 9), -round(e.report.completion, 9), e.unit, e.id))
+    return ordered
 
-    from .cells import clean_text
 
-    wb = Workbook(write_only=True)
-    bold = Font(name="黑体", bold=True, size=11)
-    title_font = Font(name="黑体", bold=True, size=14)
-    red = PatternFill("solid", fgColor="FFC7CE")
-    wrap = Alignment(wrap_text=True, vertical="top")
+class _Cells:
+    """Write-only cells: plain values where possible (much faster), styled cells on request.
 
-    def cell(ws: Any, value: Any, font: Any = None, fill: Any = None, fmt: str | None = None, align: Any = None) -> Any:
+    Text is cleaned for XML and never becomes a formula (as :func:`cells.put` guarantees for
+    the normal workbooks).
+    """
+
+    def __init__(self) -> None:
+        from openpyxl.cell.cell import Cell
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        from .cells import (
+            FONT_BOLD, FONT_HEADER, FONT_TITLE, FORMULA_STARTS, HEADER_FILL, PERCENT_FORMAT, POINTS_FORMAT, WRAP_CENTER,
+            clean_text,
+        )
+
+        self.title_font, self.header_font, self.bold = FONT_TITLE, FONT_HEADER, FONT_BOLD
+        self.header_fill, self.header_align = HEADER_FILL, WRAP_CENTER
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.percent, self.points = PERCENT_FORMAT, POINTS_FORMAT
+        self.red = PatternFill("solid", fgColor="FFC7CE")
+        self.group_font = Font(name=FONT_BOLD.name, size=12, bold=True)
+        self._styles: dict[tuple[Any, ...], Any] = {}
+        # bound once: __call__ runs for every cell of 300 inspections
+        self._cell, self._clean, self._formula_starts = Cell, clean_text, FORMULA_STARTS
+
+    def __call__(self, ws: Any, value: Any, font: Any = None, fill: Any = None, fmt: str | None = None,
+                 align: Any = None) -> Any:
+        formula_like = False
         if isinstance(value, str):
-            value = clean_text(value)
-        formula_like = isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
+            value = self._clean(value)
+            formula_like = value.startswith(self._formula_starts)
         if font is None and fill is None and fmt is None and align is None and not formula_like:
-            return value  # plain values are much faster in write-only mode than styled cells
-        c = WriteOnlyCell(ws, value=value)
+            return value
+        c = self._cell(ws, row=1, column=1, value=value, style_array=self._style(ws, font, fill, fmt, align, formula_like))
         if formula_like:
             c.data_type = "s"  # text, never a formula
-            c.quotePrefix = True
-        if font is not None:
-            c.font = font
-        if fill is not None:
-            c.fill = fill
-        if fmt:
-            c.number_format = fmt
-        if align is not None:
-            c.alignment = align
         return c
 
-    def sheet(name: str, headers: list[str], widths: list[float], title: str) -> Any:
-        ws = wb.create_sheet(name)
-        for i, w in enumerate(widths):
-            ws.column_dimensions[chr(ord("A") + i)].width = w
-        ws.freeze_panes = "A3"
-        ws.append([cell(ws, title, title_font)])
-        ws.append([cell(ws, h, bold) for h in headers])
-        return ws
+    def _style(self, ws: Any, font: Any, fill: Any, fmt: str | None, align: Any, quote: bool) -> Any:
+        # Registering a style hashes it into the workbook's lists; do it once per combination
+        # and copy the resulting index array (what openpyxl does when it copies a cell).
+        key = (ws.parent, id(font), id(fill), fmt, id(align), quote)
+        style = self._styles.get(key)
+        if style is None:
+            from openpyxl.cell import WriteOnlyCell
 
-    groups: dict[tuple[str, str], list[Loaded]] = {}
-    for x in report.included:
-        groups.setdefault(x.group, []).append(x)
+            proto = WriteOnlyCell(ws)
+            if font is not None:
+                proto.font = font
+            if fill is not None:
+                proto.fill = fill
+            if fmt:
+                proto.number_format = fmt
+            if align is not None:
+                proto.alignment = align
+            if quote:
+                proto.quotePrefix = True
+            style = self._styles[key] = proto._style
+        return style
 
-    # 排名
-    headers = ["名次", "被检查单位", "检查类型", "清单", "得分", "满分", "得分率", "等次", "完成度",
-               "一般问题", "较重问题", "严重问题", "未销号", "状态", "文件"]
-    ws = sheet("排名", headers, [6, 28, 10, 30, 9, 8, 9, 8, 9, 9, 9, 9, 8, 8, 40], f"法治政府建设检查汇总排名（{len(report.included)} 个检查）")
-    for (cid, ver), rows in groups.items():
-        rows.sort(key=lambda x: (-x.report.percent, str(x.meta.get("unit"))))
-        for rank, x in enumerate(rows, start=1):
-            sev = {s: sum(1 for f in x.findings if f.severity == s) for s in SEVERITIES}
+    def text(self, ws: Any, value: Any) -> Any:
+        return self(ws, value)
+
+    def headers(self, ws: Any, names: Iterable[str]) -> list[Any]:
+        return [self(ws, n, font=self.header_font, fill=self.header_fill, align=self.header_align) for n in names]
+
+
+def _new_workbook() -> Any:
+    from openpyxl import Workbook
+    from openpyxl.utils.indexed_list import IndexedList
+
+    from .cells import FONT_BODY
+
+    wb = Workbook(write_only=True)
+    # as cells.new_workbook: 宋体 as the default font, so CJK widths come out as computed
+    wb._fonts = IndexedList([FONT_BODY])
+    wb._named_styles["Normal"].font = FONT_BODY
+    return wb
+
+
+def _sheet(wb: Any, name: str, widths: Iterable[float], landscape: bool = True, title_rows: str | None = "1:2") -> Any:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from .cells import print_setup
+
+    ws = wb.create_sheet(name)
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.PAPERSIZE_A4 = Worksheet.PAPERSIZE_A4  # cells.print_setup reads it off the sheet
+    print_setup(ws, landscape=landscape, title_rows=title_rows, footer=f"法治政府建设检查汇总 · {name}")
+    return ws
+
+
+def _ranking_sheet(wb: Any, cell: _Cells, groups: list[list[Entry]], today: date, n: int) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws = _sheet(wb, RANKING, RANKING_WIDTHS)
+    ws.freeze_panes = "C3"
+    ws.append([cell(ws, f"法治政府建设检查汇总排名（{n} 个检查，截至 {today.isoformat()}）", font=cell.title_font)])
+    ws.append(cell.headers(ws, RANKING_HEADERS))
+    rows = 0
+    for group in groups:
+        for rank, e in enumerate(group, start=1):
+            r = e.report
+            sev = dict.fromkeys(SEVERITIES, 0)
+            for f in e.findings:
+                if f.severity in sev:
+                    sev[f.severity] += 1
             ws.append([
-                cell(ws, rank), cell(ws, x.meta.get("unit", "")), cell(ws, x.meta.get("type", "")),
-                cell(ws, f"{x.meta.get('checklist_title', cid)} {ver}"),
-                cell(ws, round(x.report.total, 4), fmt="0.00"), cell(ws, x.report.max_total, fmt="0.##"),
-                cell(ws, round(x.report.percent / 100, 6), fmt="0.0%"), cell(ws, x.report.grade),
-                cell(ws, round(x.report.completion, 6), fmt="0.0%"),
-                cell(ws, sev["一般"]), cell(ws, sev["较重"]), cell(ws, sev["严重"]),
-                cell(ws, sum(1 for f in x.findings if f.is_open)), cell(ws, x.meta.get("status", "")),
-                cell(ws, str(x.source)),
+                rank, cell.text(ws, e.unit), cell.text(ws, e.type), cell.text(ws, e.group_title),
+                cell(ws, r.total, fmt=cell.points), cell(ws, r.max_total, fmt=cell.points),
+                cell(ws, r.percent / 100, fmt=cell.percent), cell.text(ws, r.grade),
+                cell(ws, r.completion, fmt=cell.percent),
+                sev["一般"], sev["较重"], sev["严重"], sum(1 for f in e.findings if f.is_open), e.overdue(today),
+                cell.text(ws, e.meta.get("status", "")), cell.text(ws, e.meta.get("date", "")), cell.text(ws, e.id),
+                cell.text(ws, e.verification or "未校验"), cell.text(ws, str(e.source)), cell.text(ws, "；".join(e.notes)),
             ])
+            rows += 1
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(RANKING_HEADERS))}{rows + 2}"
 
-    # 分项对比
-    ws = wb.create_sheet("分项对比")
-    ws.column_dimensions["A"].width = 28
-    ws.append([cell(ws, "各一级指标得分率对比（按清单分组）", title_font)])
-    for (cid, ver), rows in groups.items():
-        sections = [i for i in rows[0].checklist.items if i.kind == "normal"]
+
+def _comparison_sheet(wb: Any, cell: _Cells, groups: list[list[Entry]]) -> None:
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.utils import get_column_letter
+
+    widest = max((sum(1 for i in g[0].checklist.items if i.kind == "normal") for g in groups), default=0)
+    ws = _sheet(wb, COMPARISON, (28, 10) + (14,) * widest, title_rows=None)
+    ws.freeze_panes = "B1"
+    ws.append([cell(ws, "各一级指标得分率对比（同一清单的检查放在一起比较）", font=cell.title_font)])
+    row = 1
+    for group in groups:
+        sections = [i for i in group[0].checklist.items if i.kind == "normal"]
         ws.append([])
-        ws.append([cell(ws, f"{rows[0].meta.get('checklist_title', cid)} {ver}", bold)])
-        ws.append([cell(ws, "被检查单位", bold), cell(ws, "总得分率", bold)] + [cell(ws, f"{s.code} {s.title}", bold) for s in sections])
-        for x in rows:
-            vals = []
+        ws.append([cell(ws, f"{group[0].type} · {group[0].group_title}（{len(group)} 个单位）", font=cell.group_font)])
+        ws.append(cell.headers(ws, ["被检查单位", "总得分率"] + [f"{s.code} {s.title}" for s in sections]))
+        row += 3
+        first = row + 1
+        for e in group:
+            values = [cell.text(ws, e.unit), cell(ws, e.report.percent / 100, fmt=cell.percent)]
             for s in sections:
-                ns = x.report.nodes.get(s.code)
-                vals.append(cell(ws, round(ns.percent / 100, 6) if ns and ns.applicable else "不涉及", fmt="0.0%"))
-            ws.append([cell(ws, x.meta.get("unit", "")), cell(ws, round(x.report.percent / 100, 6), fmt="0.0%")] + vals)
+                ns = e.report.nodes.get(s.code)
+                values.append(cell(ws, ns.percent / 100, fmt=cell.percent) if ns and ns.applicable else "不涉及")
+            ws.append(values)
+            row += 1
+        last_col = get_column_letter(2 + len(sections))
+        ws.conditional_formatting.add(
+            f"B{first}:{last_col}{row}",
+            ColorScaleRule(start_type="num", start_value=0.6, start_color="F8696B", mid_type="num", mid_value=0.8,
+                           mid_color="FFEB84", end_type="num", end_value=1, end_color="63BE7B"),
+        )
 
-    # 整改台账
-    headers = ["序号", "被检查单位", "检查类型", "指标编号", "问题", "整改要求", "责任单位", "整改时限", "状态",
-               "复查意见", "是否逾期", "检查编号", "问题编号"]
-    ws = sheet("整改台账", headers, [6, 24, 10, 10, 44, 34, 22, 12, 8, 24, 8, 18, 14],
-               f"法治政府建设问题整改台账（截至 {today.isoformat()}，逾期 {report.overdue} 项）")
-    ws.column_dimensions["L"].hidden = True
+
+def _ledger_sheet(wb: Any, cell: _Cells, entries: list[Entry], today: date, overdue: int) -> None:
+    from openpyxl.formatting.rule import FormulaRule
+
+    ws = _sheet(wb, LEDGER, LEDGER_WIDTHS)
+    ws.freeze_panes = "C3"
+    # columns, panes and print settings must be set before the first row: write-only mode
+    # writes them out with it
     ws.column_dimensions["M"].hidden = True
+    ws.column_dimensions["N"].hidden = True
+    total = sum(len(e.findings) for e in entries)
+    ws.append([cell(ws, f"法治政府建设问题整改台账（截至 {today.isoformat()}，共 {total} 项，逾期 {overdue} 项）",
+                    font=cell.title_font)])
+    ws.append(cell.headers(ws, LEDGER_HEADERS))
     n = 0
-    for x in report.included:
-        for f in sorted(x.findings, key=lambda f: (f.item_code or "~", f.created_at)):
+    for e in sorted(entries, key=lambda e: (e.unit, e.type, str(e.meta.get("date", "")), e.id)):
+        unit, type_, ins_id = cell.text(ws, e.unit), cell.text(ws, e.type), cell.text(ws, e.id)
+        for f in e.findings:
             n += 1
-            late = is_overdue(f, today)
-            due = date.fromisoformat(f.due) if f.due else None
-            # plain values (no per-cell styles) keep 300 units × many findings fast; overdue
-            # rows are coloured by one conditional format on column K below
+            due = None
+            if f.due:
+                try:
+                    due = date.fromisoformat(f.due)
+                except ValueError:
+                    due = f.due
+            # plain values for speed; overdue rows are coloured by one conditional format below
             ws.append([
-                n, cell(ws, x.meta.get("unit", "")), cell(ws, x.meta.get("type", "")),
-                cell(ws, f.item_code or "整体"), cell(ws, f.description), cell(ws, f.requirement),
-                cell(ws, "、".join(f.units)), cell(ws, due, fmt="yyyy-mm-dd") if due else None, cell(ws, f.status),
-                cell(ws, f.review), "逾期" if late else "", cell(ws, str(x.meta.get("id"))), cell(ws, f.id),
+                n, unit, type_, cell.text(ws, f.item_code or "整体"), cell(ws, f.description, align=cell.wrap),
+                cell(ws, f.requirement, align=cell.wrap), cell.text(ws, "、".join(f.units)), due, cell.text(ws, f.status),
+                cell.text(ws, f.review), OVERDUE if is_overdue(f, today) else "", cell.text(ws, f.severity), ins_id,
+                cell.text(ws, f.id),
             ])
+    last = max(FIRST_DATA_ROW - 1, n + FIRST_DATA_ROW - 1)
     if n:
-        from openpyxl.formatting.rule import FormulaRule
+        ws.conditional_formatting.add(
+            f"A{FIRST_DATA_ROW}:L{last}",
+            FormulaRule(formula=[f'${LEDGER_OVERDUE_COLUMN}{FIRST_DATA_ROW}="{OVERDUE}"'], fill=cell.red),
+        )
+    ws.auto_filter.ref = f"A2:N{last}"
 
-        ws.conditional_formatting.add(f"A3:K{n + 2}", FormulaRule(formula=['$K3="逾期"'], fill=red))
-    ws.auto_filter.ref = f"A2:M{max(2, n + 2)}"
-    ws.print_title_rows = "1:2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
 
-    # 未纳入文件
-    ws = sheet("未纳入文件", ["文件", "原因"], [60, 80], f"未纳入汇总的文件（{len(report.skipped)} 个）")
-    for name, reason in report.skipped:
-        ws.append([cell(ws, name), cell(ws, reason, align=wrap)])
+def _skipped_sheet(wb: Any, cell: _Cells, skipped: list[tuple[str, str]]) -> None:
+    ws = _sheet(wb, SKIPPED, (60, 90))
+    ws.append([cell(ws, f"未纳入汇总的文件（{len(skipped)} 个）", font=cell.title_font)])
+    ws.append(cell.headers(ws, ("文件", "原因")))
+    for name, reason in skipped:
+        ws.append([cell.text(ws, name), cell(ws, reason, align=cell.wrap)])
+    if not skipped:
+        ws.append([cell.text(ws, "所有文件均已纳入汇总。")])
 
-    out = report.output
-    if out.suffix.lower() != ".xlsx":
-        out = out.with_suffix(".xlsx")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(out, ".xlsx")
+
+def write_workbook(report: ConsolidateReport, target: Path, today: date, force: bool = False) -> Path:
+    """Write the four sheets to ``target`` (a new name ``…(2).xlsx`` if it exists, unless ``force``)."""
+    cell = _Cells()
+    wb = _new_workbook()
+    groups = ranked_groups(report.included)
+    _ranking_sheet(wb, cell, groups, today, len(report.included))
+    _comparison_sheet(wb, cell, groups)
+    _ledger_sheet(wb, cell, [e for g in groups for e in g], today, report.overdue)
+    _skipped_sheet(wb, cell, report.skipped)
     try:
-        wb.save(tmp)
-        report.output = place(tmp, out, ".xlsx", force)
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"无法创建文件夹 {target.parent}：{exc.strerror or exc}") from None
+    if target.is_dir():
+        raise ExportError(f"{target} 是一个文件夹，不能作为汇总文件")
+    tmp = temp_path(target, ".xlsx")
+    try:
+        try:
+            wb.save(tmp)
+        except OSError as exc:
+            raise ExportError(f"无法写入 {target}：{exc.strerror or exc}") from None
+        return place(tmp, target, ".xlsx", force)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+__all__ = [
+    "ConsolidateReport", "Entry", "LEDGER_HEADERS", "RANKING_HEADERS", "Reader", "SHEET_NAMES", "collect_inputs",
+    "consolidate", "is_overdue", "ranked_groups", "write_workbook",
+]
