@@ -33,7 +33,7 @@ from typing import Any
 
 from ..errors import ExportError, FzzfError, InspectionError, InvalidValue
 from ..inspection import STATUSES, Finding, Inspection, InspectionStore
-from ..inspection.followup import _status_path
+from ..inspection.findings import status_path
 from .cells import clean_text, to_date
 from .xlsx import (
     IDENTITY,
@@ -337,7 +337,7 @@ def plan_status_import(returned: ReturnedWorkbook, ins: Inspection) -> StatusPla
             continue
         steps: list[str] = []
         if want_status != current.status:
-            steps = _status_path(current.status, want_status)
+            steps = status_path(current.status, want_status)
             if not steps:
                 refuse("F", r, f"状态不能从“{current.status}”改为“{want_status}”，本行未导入")
                 continue

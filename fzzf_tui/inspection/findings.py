@@ -180,6 +180,25 @@ def validate_due(value: Any) -> str:
         raise InvalidValue(f"整改时限“{value}”不是有效日期，请写成 2026-12-31") from None
 
 
+def status_path(old: str, new: str) -> list[str]:
+    """Shortest allowed sequence of statuses from ``old`` to ``new`` ([] if none or equal).
+
+    >>> status_path("待整改", "已销号")
+    ['已整改', '已销号']
+    """
+    frontier = [[old]]
+    seen = {old}
+    while frontier:
+        path = frontier.pop(0)
+        if path[-1] == new:
+            return path[1:]
+        for nxt in TRANSITIONS.get(path[-1], ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(path + [nxt])
+    return []
+
+
 def check_transition(old: str, new: str, review: str) -> None:
     if old == new:
         return

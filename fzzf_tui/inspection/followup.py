@@ -15,7 +15,7 @@ from typing import Any
 
 from ..checklist.model import Checklist, Item
 from ..errors import InspectionError
-from .findings import Finding
+from .findings import Finding, status_path
 from .store import Inspection, InspectionStore, now_iso
 
 
@@ -91,25 +91,8 @@ def sync_back(follow_up_path: Path, who: str | None = None) -> list[dict[str, An
             except Exception:  # noqa: BLE001
                 continue
             if old.status != new.status:
-                path = _status_path(old.status, new.status)
+                path = status_path(old.status, new.status)
                 for step in path:
                     orig.set_finding_status(fid, step, new.review)
                 changes.append({"finding": fid, "from": old.status, "to": new.status})
     return changes
-
-
-def _status_path(old: str, new: str) -> list[str]:
-    """Shortest allowed sequence of statuses from old to new (BFS over the transitions)."""
-    from .findings import TRANSITIONS
-
-    frontier = [[old]]
-    seen = {old}
-    while frontier:
-        path = frontier.pop(0)
-        if path[-1] == new:
-            return path[1:]
-        for nxt in TRANSITIONS.get(path[-1], ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                frontier.append(path + [nxt])
-    return []

@@ -203,3 +203,11 @@ def test_replacing_the_snapshot_and_its_hash_is_detected(store, special_checklis
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     report = verify_file(path)
     assert not report.ok and "快照被替换" in report.problems[-1]
+
+
+def test_status_path_follows_allowed_transitions() -> None:
+    from fzzf_tui.inspection.findings import status_path
+
+    assert status_path("待整改", "已销号") == ["已整改", "已销号"]
+    assert status_path("已销号", "待整改") == ["整改中", "待整改"]
+    assert status_path("整改中", "整改中") == []
