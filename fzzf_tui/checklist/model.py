@@ -187,13 +187,18 @@ class Checklist:
     def content_hash(self) -> str:
         cached = self.__dict__.get("_hash")
         if cached is None:
-            cached = "sha256:" + hashlib.sha256(canonical_json(self.to_dict()).encode("utf-8")).hexdigest()
+            cached = snapshot_hash(canonical_json(self.to_dict()))
             object.__setattr__(self, "_hash", cached)
         return cached
 
     @property
     def short_hash(self) -> str:
         return self.content_hash.split(":", 1)[1][:12]
+
+
+def snapshot_hash(canonical: str) -> str:
+    """The content hash of a checklist given its canonical JSON (as stored in an inspection)."""
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def canonical_json(data: Any) -> str:

@@ -302,17 +302,18 @@ def checklist_workbook(checklist: Checklist | None) -> Any:
 
 
 def _save(wb: Any, path: str | os.PathLike[str]) -> Path:
+    from io import BytesIO
+
+    from ..inspection.storage import atomic_write_bytes  # the project's one atomic writer
+
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+    buf = BytesIO()
+    wb.save(buf)
     try:
-        wb.save(tmp)
-        os.replace(tmp, p)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(p, buf.getvalue())
     except OSError as exc:
         raise ExportError(f"无法写入 {p}：{exc.strerror or exc}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return p
 
 

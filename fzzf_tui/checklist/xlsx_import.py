@@ -1774,18 +1774,15 @@ def write_yaml(checklist: Checklist, path: str | os.PathLike[str], *, comment: s
     """Write ``checklist`` as a checklist YAML file (atomically: a crash leaves no half file)."""
     from ..errors import ExportError
 
+    from ..inspection.storage import atomic_write_bytes  # the project's one atomic writer
+
     p = Path(path)
     text = checklist_yaml(checklist, comment)
-    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, p)
+        atomic_write_bytes(p, text.encode("utf-8"))
     except OSError as exc:
         raise ExportError(f"无法写入 {p}：{exc.strerror or exc}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return p
 
 

@@ -37,11 +37,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..checklist.model import Checklist
+from ..checklist.model import Checklist, snapshot_hash
 from ..errors import ExportError, FzzfError
 from ..inspection import Finding, Result, ScoreReport, score_inspection
 from ..inspection.store import FILE_FORMAT, SUFFIX
-from .data import sort_findings
+from .data import MetaFields, sort_findings
 from .files import place, target_path, temp_path
 
 BUNDLE_SUFFIX = ".fzzf.zip"
@@ -67,7 +67,7 @@ LEDGER_OVERDUE_COLUMN = "K"
 
 
 @dataclass
-class Entry:
+class Entry(MetaFields):
     """One inspection as read for consolidation (scored, findings in 整改清单 order)."""
 
     source: Path
@@ -79,18 +79,6 @@ class Entry:
     audit_head: str
     verification: str  # 通过 / 未通过：… / "" (not checked)
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def id(self) -> str:
-        return str(self.meta.get("id", ""))
-
-    @property
-    def unit(self) -> str:
-        return str(self.meta.get("unit", ""))
-
-    @property
-    def type(self) -> str:
-        return str(self.meta.get("type") or self.checklist.type)
 
     @property
     def group(self) -> tuple[str, str]:
@@ -205,7 +193,6 @@ class Reader:
         return tables, verification
 
     def read(self, path: Path) -> Entry:
-        import hashlib
         import json
 
         from ..checklist.loading import checklist_from_dict
@@ -220,7 +207,7 @@ class Reader:
         if not isinstance(snap, str):
             raise ExportError("检查文件缺少清单快照")
         # The snapshot is canonical JSON, so hashing the string proves it (as Inspection does).
-        key = "sha256:" + hashlib.sha256(snap.encode("utf-8")).hexdigest()
+        key = snapshot_hash(snap)
         if key != meta.get("checklist_hash"):
             raise ExportError("清单快照与记录的哈希不符（文件可能被改动）")
         checklist = self._checklists.get(key)

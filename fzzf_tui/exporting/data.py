@@ -18,8 +18,32 @@ from ..inspection.audit import VerifyReport
 from ..inspection.store import verify_data
 
 
+class MetaFields:
+    """Read-only views of an inspection's ``meta`` shared by export snapshots and
+    consolidation entries (both carry ``meta`` and ``checklist``)."""
+
+    meta: dict[str, Any]
+    checklist: Checklist
+
+    @property
+    def id(self) -> str:
+        return str(self.meta.get("id", ""))
+
+    @property
+    def unit(self) -> str:
+        return str(self.meta.get("unit", ""))
+
+    @property
+    def type(self) -> str:
+        return str(self.meta.get("type") or self.checklist.type)
+
+    @property
+    def date(self) -> str:
+        return str(self.meta.get("date", ""))
+
+
 @dataclass(frozen=True)
-class InspectionData:
+class InspectionData(MetaFields):
     """Everything an exporter needs: meta, checklist snapshot, results, findings, score, audit."""
 
     path: Path
@@ -50,22 +74,6 @@ class InspectionData:
         )
 
     # -- conveniences for writers -----------------------------------------------------
-    @property
-    def id(self) -> str:
-        return str(self.meta.get("id", ""))
-
-    @property
-    def unit(self) -> str:
-        return str(self.meta.get("unit", ""))
-
-    @property
-    def type(self) -> str:
-        return str(self.meta.get("type") or self.checklist.type)
-
-    @property
-    def date(self) -> str:
-        return str(self.meta.get("date", ""))
-
     def item(self, code: str | None) -> Item | None:
         if code and self.checklist.has_item(code):
             return self.checklist.item(code)

@@ -13,7 +13,6 @@ Layout of an inspection file (JSON, via :class:`AtomicJSONStorage`):
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -28,7 +27,7 @@ from tinydb.table import Document
 
 from .. import locations
 from ..checklist.loading import checklist_from_dict
-from ..checklist.model import Checklist, canonical_json
+from ..checklist.model import Checklist, canonical_json, snapshot_hash
 from ..errors import CorruptInspection, InspectionError, InvalidValue, ReadOnlyInspection
 from . import audit as audit_mod
 from .findings import (
@@ -130,7 +129,7 @@ class Inspection:
         try:
             # The snapshot is stored in canonical JSON, so its SHA-256 is the content hash:
             # checking the string is enough (and much cheaper than re-serialising the tree).
-            stored_hash = "sha256:" + hashlib.sha256(snap["json"].encode("utf-8")).hexdigest()
+            stored_hash = snapshot_hash(snap["json"])
             self.checklist: Checklist = checklist_from_dict(json.loads(snap["json"]), f"{self.path} 中的清单快照")
             if _PARANOID and canonical_json(self.checklist.to_dict()) != snap["json"]:
                 stored_hash = ""
