@@ -42,6 +42,7 @@ from ..inspection import Evidence, Finding, Inspection, InspectionStore, read_su
 from ..inspection.lock import InspectionLock
 from ..inspection.storage import atomic_write_bytes, encode, fsync_dir
 from ..inspection.store import FILE_FORMAT, SUFFIX, safe_filename, verify_data
+from ..inspection.findings import file_sha256
 from .data import InspectionData
 
 BUNDLE_FORMAT = "fzzf-bundle/1"
@@ -73,16 +74,6 @@ manifest.json    数据包目录
 # -- evidence lookup ---------------------------------------------------------------------------
 def evidence_folder(inspection_id: str) -> Path:
     return locations.evidence_dir() / inspection_id
-
-
-def file_sha256(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(CHUNK), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
 
 
 def _read_index(folder: Path) -> dict[str, Any]:

@@ -24,6 +24,17 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def file_sha256(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a file, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    size = 0
+    with Path(path).open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One piece of 佐证材料: free text, or a file reference pinned by size and SHA-256."""
@@ -60,19 +71,14 @@ class Evidence:
     def from_file(cls, path: str | os.PathLike[str], text: str = "") -> "Evidence":
         p = Path(path).expanduser()
         try:
-            h = hashlib.sha256()
-            size = 0
-            with p.open("rb") as f:
-                for chunk in iter(lambda: f.read(1 << 20), b""):
-                    h.update(chunk)
-                    size += len(chunk)
+            digest, size = file_sha256(p)
         except FileNotFoundError:
             raise InvalidValue(f"佐证材料文件不存在：{p}") from None
         except IsADirectoryError:
             raise InvalidValue(f"佐证材料应为文件，不是文件夹：{p}") from None
         except OSError as exc:
             raise InvalidValue(f"无法读取佐证材料文件 {p}：{exc.strerror or exc}") from None
-        return cls(text=text, path=str(p.resolve()), size=size, sha256=h.hexdigest())
+        return cls(text=text, path=str(p.resolve()), size=size, sha256=digest)
 
     def check(self) -> str | None:
         """None if the referenced file is unchanged, else a Chinese description of the problem."""
