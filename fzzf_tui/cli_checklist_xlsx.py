@@ -49,9 +49,9 @@ def _load_checklist_arg(ref: str) -> Any:
     p = Path(ref)
     if p.suffix.lower() in (".yaml", ".yml", ".xlsx") and p.is_file():
         if p.suffix.lower() == ".xlsx":
-            from .checklist.xlsx_import import load_checklist_xlsx
+            from .checklist.table_import import load_checklist_table
 
-            return load_checklist_xlsx(p)
+            return load_checklist_table(p)
         from .checklist import load_checklist_file
 
         return load_checklist_file(p)
@@ -101,12 +101,13 @@ def add_commands(cli: click.Group) -> None:
         指标表（一级指标、二级指标、三级指标、分值、责任单位…）。有错误时逐条列出
         “工作表!单元格”，不写任何文件。
         """
-        from .checklist.xlsx_import import import_checklist_xlsx, slug_id, write_yaml
+        from .checklist.table_import import import_table, write_yaml
+        from .checklist.table_import.text import slug_id
 
         mapping = _parse_map(maps)
         default_id = slug_id(output.stem) if output is not None else None
         try:
-            result = import_checklist_xlsx(
+            result = import_table(
                 table,
                 id=checklist_id,
                 title=title,

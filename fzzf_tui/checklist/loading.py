@@ -376,12 +376,12 @@ def load_checklist_text(text: str, source: str) -> Checklist:
 
 def load_checklist_file(path: str | os.PathLike[str]) -> Checklist:
     """Load and validate one checklist file: YAML, or an Excel workbook (.xlsx) read by
-    :mod:`.xlsx_import` (the plugin manager caches either as JSON, keyed by size and mtime)."""
+    :mod:`.table_import` (the plugin manager caches either as JSON, keyed by size and mtime)."""
     p = Path(path)
     if p.suffix.lower() == ".xlsx":
-        from .xlsx_import import load_checklist_xlsx  # openpyxl only when a workbook is loaded
+        from .table_import import load_checklist_table  # openpyxl only when a workbook is loaded
 
-        return load_checklist_xlsx(p)
+        return load_checklist_table(p)
     try:
         raw = p.read_bytes()
     except OSError as exc:

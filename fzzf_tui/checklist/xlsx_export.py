@@ -1,6 +1,6 @@
 """Write a checklist (or an empty template) as a documented workbook that imports back losslessly.
 
-Layout (described once, in :mod:`.xlsx_import`: :data:`COLUMNS`, :data:`INFO_ROWS`):
+Layout (described once, in :mod:`.table_import.layout`: :data:`COLUMNS`, :data:`INFO_ROWS`):
 
 * ``指标`` — row 1 the title, row 2 the column names (each with a comment explaining it),
   from row 3 one row per item in tree order; 层级 gives the depth, lists hold one entry per line;
@@ -31,18 +31,8 @@ from .model import (
     Checklist,
     Item,
 )
-from .xlsx_import import (
-    COLUMNS,
-    GUIDE_SHEET,
-    INFO_ROWS,
-    INFO_SHEET,
-    ITEMS_SHEET,
-    LEVEL_ALIASES,
-    fmt_number,
-    format_deduction,
-    format_grades,
-    format_levels,
-)
+from .table_import.layout import COLUMNS, GUIDE_SHEET, INFO_ROWS, INFO_SHEET, ITEMS_SHEET, LEVEL_ALIASES
+from .table_import.text import fmt_number, format_deduction, format_grades, format_levels
 
 MAX_CELL_TEXT = 32767  # Excel's limit per cell
 TEXT_FORMAT = "@"

@@ -1,0 +1,265 @@
+"""The import pipeline: read a file into grids, choose the table, find the header, build the
+tree, read the rules, build and validate the checklist.
+
+Every problem names its place (``指标!C14: 分值 “两分” 不是数字``). With errors
+:func:`import_table` raises :class:`~fzzf_tui.errors.ChecklistError` and nothing is written;
+with ``lenient=True`` fixable errors become warnings and a checklist is still built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from ...errors import ChecklistError, Problem
+from ..loading import EPS, checklist_from_dict
+from ..model import FORMAT, Checklist
+from .build import DictBuilder, ImportResult, locate, strip_private
+from .grid import Grid, Report
+from .header import ColumnMapping, Header, detect_header, parse_mapping
+from .info import is_info_sheet, read_info
+from .layout import FIELD_NAMES, GUIDE_SHEET, HEADER_SCAN_ROWS, ITEMS_SHEET
+from .source import TableSource
+from .structure import TreeBuilder, derive_codes, hoist_bonus_penalty, kind_of
+from .text import clean_heading, fmt_number, norm, slug_id
+
+
+def read_source(path: Path) -> TableSource:
+    """The reader for the file's format."""
+    from .xlsx_reader import read_xlsx
+
+    return read_xlsx(path)
+
+
+def _choose_table(src: TableSource, sheet: str | None, mapping: ColumnMapping, header_row: int | None,
+                  report: Report) -> tuple[Grid, Header] | None:
+    """The table holding the indicators: ``sheet`` if given, else 指标, else the first with a header."""
+    skip = {norm(GUIDE_SHEET)}
+    tables = [g for g in src.tables if not is_info_sheet(g.name)]
+    if sheet is not None:
+        picked = [g for g in src.tables if g.name == sheet]
+        if not picked:
+            report.error(sheet, f"工作簿中没有名为“{sheet}”的工作表（有：{'、'.join(src.names())}）")
+            return None
+        candidates = picked[:1]
+    else:
+        preferred = [g for g in tables if norm(g.name) == norm(ITEMS_SHEET)]
+        candidates = preferred + [g for g in tables if g not in preferred and norm(g.name) not in skip]
+    found: list[tuple[Grid, Header, Report]] = []
+    for g in candidates:
+        scratch = Report()
+        h = detect_header(g, mapping, header_row, scratch)
+        if h is not None:
+            found.append((g, h, scratch))
+    if not found:
+        names = "、".join(g.name for g in candidates) or "（无）"
+        if header_row is not None:
+            report.error(names, f"第 {header_row} 行不是表头（没有识别出标题/指标列和至少另一列）；可用 --map 指定列")
+        else:
+            report.error(
+                names,
+                f"在前 {HEADER_SCAN_ROWS} 行中找不到表头：表头应含“一级指标”“考核内容”或“标题”等列名，"
+                "以及“分值”“责任单位”等至少一列；可用 --header-row 指定表头行、--map 指定列",
+            )
+        return None
+    chosen, header, scratch = found[0]
+    report.errors.extend(scratch.errors)
+    report.warnings.extend(scratch.warnings)
+    for other, _, _ in found[1:]:
+        report.warn(other.name, f"工作表“{other.name}”也像指标表，已忽略（只导入“{chosen.name}”；可用 --sheet 指定）")
+    return chosen, header
+
+
+def import_table(
+    path: str | os.PathLike[str],
+    *,
+    id: str | None = None,  # noqa: A002 - the CLI option name
+    title: str | None = None,
+    type: str | None = None,  # noqa: A002
+    version: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    lenient: bool = False,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    default_id: str | None = None,
+) -> ImportResult:
+    """Read an indicator table and build a validated :class:`Checklist`.
+
+    ``mapping`` overrides header recognition: ``{"D": "分值", "考核要点": "三级指标", "F": "忽略"}``
+    (keys are column letters or header texts; values field names in Chinese or English).
+    ``id``/``title``/``type``/``version`` override what the file says. ``default_id`` is used
+    when neither ``id`` nor the file gives one (the CLI passes the output file name).
+
+    Raises :class:`ChecklistError` listing every problem (``Sheet!C14: …``) unless ``lenient``,
+    in which case fixable problems are returned as warnings; a file refused before parsing
+    (zip bomb, not a workbook, password) raises :class:`~fzzf_tui.safe_xlsx.WorkbookRejected`.
+    Both are :class:`~fzzf_tui.errors.FzzfError` with a Chinese message.
+    """
+    p = Path(path)
+    source = str(p)
+    src = read_source(p)
+    report = Report()
+
+    info_grid = next((g for g in src.tables if is_info_sheet(g.name)), None)
+    exact = info_grid is not None
+    info: dict[str, Any] = {}
+    info_refs: dict[str, str] = {}
+    if info_grid is not None:
+        info, info_refs = read_info(info_grid, report)
+
+    user_mapping = parse_mapping(mapping, report)
+    if report.errors:
+        raise ChecklistError(source, report.errors)
+    chosen = _choose_table(src, sheet, user_mapping, header_row, report)
+    if chosen is None:
+        raise ChecklistError(source, report.errors)
+    grid, header = chosen
+    for c, text in header.unknown.items():
+        report.warn(grid.ref(header.first_row, c), f"未识别的列“{text}”，已忽略（可用 --map {grid.col_name(c)}=列名 指定）")
+    for f, cols in header.fields.items():
+        if f in ("code", "depth", "label", "points", "method", "rule", "kind") and len(cols) > 1:
+            spans = {grid.span(header.first_row, c)[0] for c in cols}
+            if len(spans) > 1:
+                letters = "、".join(grid.col_name(c) for c in cols)
+                report.error(grid.ref(header.first_row, cols[1]), f"列 {letters} 都是“{FIELD_NAMES[f]}”，请用 --map 指定用哪一列")
+
+    tree = TreeBuilder(grid, header, exact, report)
+    structure = tree.build()
+    root = tree.root
+    if not root.children and not report.errors:
+        report.error(grid.name, f"表头（第 {header.first_row} 行）下面没有任何指标")
+
+    # Kinds first (titles like 加分项 are recognised), then codes, then 附加项 hoisting.
+    for node in list(root.walk()):
+        kind = kind_of(node, report, exact)
+        if kind is not None:
+            node.values["kind_resolved"] = kind
+    derive_codes(root, "")
+    if not exact:
+        hoist_bonus_penalty(root, report)
+
+    # The checklist header.
+    title_rows = [
+        clean_heading(" ".join(t for t in grid.row_texts(r).values() if t))
+        for r in range(1, header.first_row)
+    ]
+    title_rows = [t for t in title_rows if t and not re.fullmatch(r"附件\s*\d*", t)]
+    data: dict[str, Any] = {"format": FORMAT}
+    cid = id or info.get("id") or default_id
+    if not cid:
+        cid = slug_id(p.stem)
+        if cid is None:
+            cid = "xlsx-" + hashlib.sha1(p.stem.encode("utf-8")).hexdigest()[:8]
+        report.warn(source, f"清单编号取自文件名：{cid}（可用 --id 指定）")
+    data["id"] = cid
+    ctitle = title or info.get("title") or ("".join(title_rows) if not exact else "")
+    if not ctitle:
+        if exact and not lenient:
+            report.error(info_refs.get("title", source), "缺少清单标题，请在“清单信息”中填写或用 --title 指定")
+        ctitle = p.stem
+    data["title"] = ctitle
+    ctype = type or info.get("type")
+    if not ctype and not exact:
+        ctype = _guess_type(ctitle + " " + p.stem)
+        if ctype:
+            report.warn(source, f"检查类型按标题推断为“{ctype}”（可用 --type 指定）")
+    if not ctype:
+        where = info_refs.get("type", source)
+        if lenient:
+            ctype = "未分类"
+            report.warn(where, "没有检查类型，已记为“未分类”（可用 --type 指定）")
+        else:
+            report.error(where, "缺少检查类型（示范创建、年度考核、专项督察…），请用 --type 指定")
+    data["type"] = ctype or ""
+    cversion = version or info.get("version")
+    if not cversion and not exact:
+        m = re.search(r"(19|20)\d\d", ctitle + " " + p.stem)
+        cversion = m.group(0) if m else "1"
+        report.warn(source, f"版本记为“{cversion}”（可用 --version 指定）")
+    if not cversion:
+        report.error(info_refs.get("version", source), "缺少版本，请用 --version 指定")
+    data["version"] = cversion or ""
+    data["source"] = info.get("source", "" if exact else f"{p.name}（工作表“{grid.name}”）")
+    data["description"] = info.get("description", "")
+    if not exact:
+        data["description"] = (
+            f"由 Excel 表格导入：工作表“{grid.name}”，表头在第 {header.first_row} 行，"
+            f"按{structure}组织层级。"
+        )
+    data["provisional"] = info.get("provisional", [])
+    scoring: dict[str, Any] = {}
+    for key in ("children_sum", "completion_threshold", "grades", "levels", "default_method", "deduction"):
+        if key in info:
+            scoring[key] = info[key]
+    total = info.get("total", tree.total)
+    total_ref = info_refs.get("total") or tree.total_ref or grid.name
+
+    builder = DictBuilder(tree, report, lenient, scoring.get("default_method", "graded"))
+    children_sum = scoring.get("children_sum", True)
+    seen: dict[str, str] = {}
+    items = [
+        builder.item(n, f"items[{i}]", "normal", True, children_sum, seen, "", i + 1) for i, n in enumerate(root.children)
+    ]
+    if builder.unscored:
+        head = grid.ref(header.first_row, min(header.columns))
+        builder.problem(
+            head,
+            f"表格没有“分值”列，{len(builder.unscored)} 项末级指标都没有分值：请加一列“分值”"
+            "（或用 --map 指定哪一列是分值）",
+            "已全部按 0 分处理，请在导出的清单中补上分值",
+        )
+    normal_sum = sum(i["_points"] for i in items if i.get("kind", "normal") == "normal")
+    if total is not None and children_sum and items and abs(total - normal_sum) > EPS:
+        builder.problem(total_ref, f"总分 {fmt_number(total)} 与第一级指标分值之和 {fmt_number(normal_sum)} 不符", "已改为分值之和")
+        total = None
+    if total is not None:
+        scoring["total"] = total
+    data["scoring"] = scoring
+    data["items"] = strip_private(items)
+
+    report.errors = list(dict.fromkeys(report.errors))  # a cell read twice reports once
+    if report.errors and not lenient:
+        raise ChecklistError(source, report.errors)
+    if lenient and report.errors:
+        report.warnings = [Problem(e.where, f"{e.message}（已按宽松模式跳过）") for e in report.errors] + report.warnings
+        report.errors = []
+    try:
+        checklist = checklist_from_dict(data, source)
+    except ChecklistError as exc:
+        problems = [locate(pr, source, builder.paths, info_refs, grid.name) for pr in exc.problems]
+        raise ChecklistError(source, problems) from None
+    columns = {grid.col_name(c): FIELD_NAMES.get(f, f) for c, f in sorted(header.columns.items())}
+    return ImportResult(
+        checklist=checklist,
+        warnings=report.warnings,
+        sheet=grid.name,
+        header_row=header.first_row,
+        columns=columns,
+        structure=structure,
+        exact=exact,
+        data=data,
+    )
+
+
+def _guess_type(text: str) -> str | None:
+    if "示范" in text:
+        return "示范创建"
+    if re.search("考核|考评|任务分解|年度", text):
+        return "年度考核"
+    if re.search("督察|督查|检查|专项", text):
+        return "专项督察"
+    return None
+
+
+def load_checklist_table(path: str | os.PathLike[str]) -> Checklist:
+    """Strict import for loading (a table dropped into a checklists folder, ``fzzf validate``):
+    like the YAML loader, every failure is a :class:`ChecklistError`."""
+    from ...safe_xlsx import WorkbookRejected
+
+    try:
+        return import_table(path).checklist
+    except WorkbookRejected as exc:
+        raise ChecklistError(str(path), [Problem(str(path), str(exc))]) from None

@@ -1,0 +1,18 @@
+"""What a reader hands on: the tables of one file, in order, as grids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .grid import Grid
+
+
+@dataclass
+class TableSource:
+    path: Path
+    tables: list[Grid]
+    noun: str = "工作表"  # how the file calls a table in messages: 工作表 (xlsx) or 表格 (docx)
+
+    def names(self) -> list[str]:
+        return [g.name for g in self.tables]
