@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from .errors import FzzfError
-from .plugins import get_plugins, reset_plugins
+from .plugins import get_plugins, set_timeout_reporter
 
 
 def echo_json(data: Any) -> None:
@@ -51,16 +51,23 @@ def cli(ctx: click.Context, data_dir: Path | None, plugins_dirs: tuple[Path, ...
 
     不带子命令时打开终端界面；子命令用于脚本和批处理。
     """
+    # The plugin set follows these settings by itself (get_plugins() reloads when they change).
     if data_dir is not None:
         os.environ["FZZF_HOME"] = str(data_dir)
-        reset_plugins()
     if plugins_dirs:
         os.environ["FZZF_PLUGINS_DIR"] = os.pathsep.join(str(p) for p in plugins_dirs)
-        reset_plugins()
     if ctx.invoked_subcommand is None:
         from .ui.app import run_app
 
+        set_timeout_reporter(None)  # the TUI shows them in its log and a notification
         run_app()
+    else:
+        set_timeout_reporter(warn)
+
+
+def warn(line: str) -> None:
+    """A warning on stderr (plugin time-outs are shown as they happen)."""
+    click.echo(f"警告：{line}", err=True)
 
 
 @cli.command(name="plugins")
@@ -73,15 +80,28 @@ def plugins_command(as_json: bool) -> None:
         echo_json(rows)
         return
     for row in rows:
-        status = "出错" if row["errors"] or row["checklist_errors"] else "正常"
-        click.echo(f"{row['name']}  [{row['kind']}]  {status}")
+        if row["timed_out"]:
+            status = "超时，已放弃"
+        elif row["errors"] or row["checklist_errors"]:
+            status = "出错"
+        else:
+            status = "有警告" if row["warnings"] else "正常"
+        version = f" {row['version']}" if row["version"] else ""
+        click.echo(f"{row['name']}{version}  [{KIND_LABELS.get(row['kind'], row['kind'])}]  {status}")
         click.echo(f"    来源：{row['origin']}")
+        if row["distribution"] and row["distribution"] != row["name"]:
+            click.echo(f"    安装包：{row['distribution']} {row['version']}")
         if row["hooks"]:
             click.echo(f"    钩子：{', '.join(row['hooks'])}")
         if row["checklists"]:
             click.echo(f"    清单：{', '.join(row['checklists'])}")
         for err in row["errors"] + row["checklist_errors"]:
             click.echo(f"    错误：{err}")
+        for warning in row["warnings"]:
+            click.echo(f"    警告：{warning}")
+
+
+KIND_LABELS = {"default": "内置", "entrypoint": "已安装", "local": "本地"}
 
 
 @cli.command(name="checklists")
@@ -107,9 +127,8 @@ def checklists_command(as_json: bool) -> None:
                 "hash": c.content_hash,
             }
         )
-    problems = plugins.problems()
     if as_json:
-        echo_json({"checklists": rows, "errors": problems})
+        echo_json({"checklists": rows, "errors": plugins.problems()})
         return
     if not rows:
         click.echo("没有可用的清单。")
@@ -119,8 +138,8 @@ def checklists_command(as_json: bool) -> None:
             f"（评分项 {r['leaves']}）  插件 {r['plugin']}"
         )
         click.echo(f"    {r['title']}")
-    for p in problems:
-        click.echo(f"警告：{p}", err=True)
+    for p in plugins.problems(unreported=True):
+        warn(p)
 
 
 @cli.command(name="validate")
@@ -172,20 +191,54 @@ _add_builtin_commands()
 
 
 def _add_plugin_commands() -> None:
-    plugins = get_plugins()
-    plugins.call("register_commands", cli=cli)
+    get_plugins().add_commands(cli)
+
+
+def _location_options(argv: list[str]) -> tuple[dict[str, str], list[str]]:
+    """``--data-dir``/``--plugins-dir`` as environment settings, and the remaining words."""
+    env: dict[str, str] = {}
+    plugin_dirs: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        name, eq, value = word.partition("=")
+        if name in ("--data-dir", "--plugins-dir"):
+            if not eq:
+                if i + 1 >= len(argv):
+                    break
+                value = argv[i + 1]
+                i += 1
+            if name == "--data-dir":
+                env["FZZF_HOME"] = value
+            else:
+                plugin_dirs.append(value)
+        else:
+            rest.append(word)
+        i += 1
+    if plugin_dirs:
+        env["FZZF_PLUGINS_DIR"] = os.pathsep.join(plugin_dirs)
+    return env, rest
+
+
+def _needs_plugin_commands(words: list[str]) -> bool:
+    """Plugin commands are loaded only when they can matter: for the top-level help, for
+    ``fzzf plugins`` (which reports on them) and for a command that is not built in.
+    The TUI and the built-in commands start without running any plugin code."""
+    command = next((w for w in words if not w.startswith("-")), None)
+    if command is None:
+        return any(w in ("-h", "--help") for w in words)
+    return command == "plugins" or command not in cli.commands
 
 
 def main() -> None:
     """Console-script entry point."""
-    # Let --data-dir / --plugins-dir given on the command line affect which plugins add commands.
-    argv = sys.argv[1:]
-    for opt, env in (("--data-dir", "FZZF_HOME"), ("--plugins-dir", "FZZF_PLUGINS_DIR")):
-        if opt in argv:
-            i = argv.index(opt)
-            if i + 1 < len(argv):
-                os.environ[env] = argv[i + 1]
-    _add_plugin_commands()
+    # --data-dir / --plugins-dir given on the command line decide which plugins add commands.
+    env, words = _location_options(sys.argv[1:])
+    os.environ.update(env)
+    if _needs_plugin_commands(words):
+        set_timeout_reporter(warn)
+        _add_plugin_commands()
     cli(prog_name="fzzf")
 
 

@@ -8,7 +8,6 @@ clock as arguments so tests can drive it on a temporary data dir with fixed time
 from __future__ import annotations
 
 import os
-import threading
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -55,9 +54,10 @@ class FzzfApp(App):
         self.startup_problems: list[str] = []
         self.session_log: list[tuple[str, str]] = []
         self._plugins = plugins
-        self._plugins_lock = threading.Lock()
         self.plugins_loaded = plugins is not None
         self._plugins_started = False
+        self._after_plugins: list[Callable[[Any], None]] = []
+        self._plugins_generation = 0  # a reload makes a slower earlier load's result stale
         self._open_inspections: list[Inspection] = []
         self.user_keymap, problem = keymap.load_user_keymap(data_dir or locations.data_dir())
         if problem:
@@ -99,26 +99,70 @@ class FzzfApp(App):
         """Leave the current screen for the home screen."""
         self.pop_screen()
 
+    # -- plugins: loaded in a worker thread; the UI thread never waits for plugin code ---------
     def _load_plugins(self) -> None:
-        plugins = self.loaded_plugins()
-        with self._plugins_lock:
-            problems = plugins.problems()
+        """Worker thread: import plugins and run their start-up hooks (each limited in time)."""
+        from ..plugins import get_plugins
+
+        generation = self._plugins_generation
+        plugins = get_plugins().load_everything()
+        problems = plugins.problems()
+        try:
+            self.call_from_thread(self._plugins_ready, plugins, problems, generation)
+        except RuntimeError:  # the app closed while plugins were loading
+            pass
+
+    def _plugins_ready(self, plugins: Any, problems: list[str], generation: int) -> None:
+        if generation != self._plugins_generation:
+            return
+        self._plugins = plugins
         self.plugins_loaded = True
-        self.call_from_thread(self._report_problems, problems)
+        self._report_problems(problems)
+        waiting, self._after_plugins = self._after_plugins, []
+        for callback in waiting:
+            callback(plugins)
+
+    def _start_plugin_loader(self) -> None:
+        if not self._plugins_started and self._plugins is None:
+            self._plugins_started = True
+            self.run_worker(self._load_plugins, thread=True, group="plugins")
+
+    def with_plugins(self, callback: Callable[[Any], None]) -> None:
+        """Call ``callback(plugins)`` now if plugins are loaded, else when they are (the UI
+        stays responsive meanwhile; a plugin that hangs delays this by its time limit)."""
+        if self._plugins is not None:
+            callback(self._plugins)
+            return
+        self._after_plugins.append(callback)
+        self.notify("正在加载插件和清单，完成后继续……", timeout=3)
+        self._start_plugin_loader()
+
+    def reload_plugins(self) -> None:
+        """Load plugins again in the background (e.g. after a checklist was imported)."""
+        from ..plugins import reset_plugins
+
+        reset_plugins()
+        self._plugins_generation += 1
+        self._plugins = None
+        self.plugins_loaded = False
+        self._plugins_started = False
+        self._start_plugin_loader()
 
     def loaded_plugins(self) -> Any:
-        """The plugins (loading them now if the background load has not finished)."""
-        with self._plugins_lock:
-            if self._plugins is None:
-                from ..plugins import get_plugins
+        """The plugins. Screens reached through :meth:`with_plugins` find them loaded; only a
+        screen built directly (tests) loads them here, on the calling thread."""
+        if self._plugins is None:
+            from ..plugins import get_plugins
 
-                self._plugins = get_plugins()
-            return self._plugins
+            self._plugins = get_plugins().load_everything()
+            self.plugins_loaded = True
+        return self._plugins
 
     def export_formats(self) -> dict[str, Any]:
-        plugins = self.loaded_plugins()
-        with self._plugins_lock:
-            return dict(plugins.export_formats())
+        """Export formats, or none while plugins are still loading (never waits)."""
+        if self._plugins is None:
+            return {}
+        return dict(self._plugins.export_formats())
 
     def _report_problems(self, problems: list[str]) -> None:
         self.startup_problems.extend(problems)
@@ -132,11 +176,10 @@ class FzzfApp(App):
 
     def screen_ready(self, screen: Screen) -> None:
         """Called when a screen's first frame is on the terminal (benchmarks hook in here)."""
-        if not self.plugins_loaded and not self._plugins_started:
+        if not self.plugins_loaded:
             # Only now: loading every plugin's checklists is not needed for the first frame,
             # and a thread started earlier would compete with it for the interpreter.
-            self._plugins_started = True
-            self.run_worker(self._load_plugins, thread=True, group="plugins")
+            self._start_plugin_loader()
 
     # -- inspections ----------------------------------------------------------------------
     def open_inspection(self, path: Path) -> None:

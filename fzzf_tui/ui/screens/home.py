@@ -166,7 +166,8 @@ class HomeScreen(Screen):
             if inspection:  # None when the wizard was left
                 self.app.show_inspection(inspection)
 
-        self.app.push_screen(NewInspectionScreen(), created)
+        # Never wait for plugins on the UI thread: the wizard opens once they are loaded.
+        self.app.with_plugins(lambda plugins: self.app.push_screen(NewInspectionScreen(), created))
 
     def action_focus_filter(self) -> None:
         self.query_one("#home-filter", Input).focus()
@@ -264,7 +265,6 @@ class HomeScreen(Screen):
 
             from ...checklist.xlsx_import import import_checklist_xlsx, write_yaml
             from ...locations import data_dir
-            from ...plugins import reset_plugins
 
             raw = str(next(iter(values.values()), "")).strip().strip('"')
             if not raw:
@@ -286,8 +286,7 @@ class HomeScreen(Screen):
             except FzzfError as exc:
                 lines = str(exc).splitlines()
                 return "\n".join(lines[:6]) + ("\n…" if len(lines) > 6 else "")
-            reset_plugins()
-            self.app._plugins = None  # the wizard sees the new checklist on next use
+            self.app.reload_plugins()  # the wizard sees the new checklist
             warn = f"（{len(result.warnings)} 条提示，可用 fzzf import-checklist 查看）" if result.warnings else ""
             self.notify(f"已导入清单 {result.checklist.id}：{result.checklist.title} → {target}{warn}{note}", title="导入清单", timeout=10)
             return None

@@ -128,7 +128,9 @@ class SummaryScreen(Screen):
         lifecycle.archive(self.app, self.inspection, self._run, self.refresh_summary)
 
     def action_export(self, fmt: str = "") -> None:
-        lifecycle.export(self.app, self.inspection, self.app.export_formats(), fmt or None)
+        self.app.with_plugins(
+            lambda plugins: lifecycle.export(self.app, self.inspection, dict(plugins.export_formats()), fmt or None)
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
