@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 import click
 
+from .inspection.scoring import format_points, format_signed
 from .inspection import (
     SEVERITIES,
     STATUSES,
@@ -50,6 +51,11 @@ def finding_dict(ins: Inspection, f: Any) -> dict[str, Any]:
 
 
 def show_dict(ins: Inspection) -> dict[str, Any]:
+    """What `fzzf show --json` prints: the engine's numbers, already rounded by its rule.
+
+    A section's ``earned`` is null while nothing in it is scored (未评, not 0); 加分项/减分项
+    carry ``signed``, what they add (+) or take away (−).
+    """
     report = ins.score()
     sections = []
     for item in ins.checklist.items:
@@ -60,11 +66,15 @@ def show_dict(ins: Inspection) -> dict[str, Any]:
                 "title": item.title,
                 "kind": item.kind,
                 "max": item.points,
-                "earned": round(ns.earned, 4),
+                "earned": ns.earned if ns.applicable and ns.has_value else None,
+                "signed": ns.signed,
                 "applicable": ns.applicable,
+                "applicable_max": ns.applicable_max,
+                "percent": ns.percent,
                 "leaves": ns.leaves,
                 "scored": ns.scored,
                 "na": ns.na_leaves,
+                "unscored": ns.unscored,
             }
         )
     findings = ins.findings()
@@ -78,8 +88,10 @@ def show_dict(ins: Inspection) -> dict[str, Any]:
             "title": ins.meta.get("checklist_title"),
             "version": ins.meta.get("checklist_version"),
             "hash": ins.meta.get("checklist_hash"),
+            "provisional": list(ins.checklist.provisional),
         },
         "inspectors": ins.meta.get("inspectors", []),
+        "scorers": sorted({r.by for r in ins.results().values() if r.by}),
         "date": ins.meta.get("date"),
         "status": ins.status,
         "score": report.to_dict(),
@@ -90,6 +102,69 @@ def show_dict(ins: Inspection) -> dict[str, Any]:
             "by_severity": {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES},
         },
     }
+
+
+def show_lines(d: dict[str, Any]) -> list[str]:
+    """`fzzf show` as text: the same numbers and words as the TUI summary and the workbook."""
+    s = d["score"]
+    head = f"{d['unit']}  {d['type']}  {d['checklist']['title']}（{d['checklist']['version']}）  {d['status']}"
+    if "points" in d["checklist"]["provisional"]:
+        head += "  【分值暂定】"
+    lines = [head]
+    if s["total"] is None:
+        lines.append(f"得分 未评（满分 {format_points(s['max_total'])}）  等次 {s['grade_text']}")
+    else:
+        lines.append(f"得分 {format_points(s['total'])} / {format_points(s['max_total'])}（{s['percent']:.2f}%）  等次 {s['grade_text']}")
+        if any(sec["kind"] != "normal" for sec in d["sections"]):
+            lines.append(f"基础分 {format_points(s['base'])}  加分项 {format_signed(s['bonus'])}  减分项 {format_signed(s['penalty'])}")
+    for o in s["overrides"]:
+        what = "一票否决" if o["kind"] == "veto" else "等次上限"
+        lines.append(f"{what}：{o['code']} {o['title']} → 等次{'为' if o['kind'] == 'veto' else '至多为'}{o['grade']}")
+    lines.append(
+        f"进度 {s['progress'] * 100:.2f}%（已评 {s['valued']} 项、不涉及 {s['na']} 项，共 {s['leaves']} 项；未评 {s['unscored']} 项）"
+    )
+    completion = "—（尚未评分）" if s["completion"] is None else f"{s['completion'] * 100:.2f}%"
+    if s["completion_threshold"] is not None:
+        completion += f"（要求 {s['completion_threshold'] * 100:.0f}%，{'已达到' if s['ready'] else '未达到'}）"
+    lines.append(f"完成度 {completion}")
+    for sec in d["sections"]:
+        if not sec["applicable"]:
+            value = "不涉及"
+        elif sec["kind"] != "normal":
+            sign = "+" if sec["kind"] == "bonus" else "−"
+            amount = "未评" if sec["signed"] is None else format_signed(sec["signed"])
+            value = f"{amount}（合计不超过 {sign}{format_points(sec['max'])}）"
+        elif sec["earned"] is None:
+            value = f"未评 / {format_points(sec['max'])}"
+        else:
+            value = f"{format_points(sec['earned'])} / {format_points(sec['max'])}"
+        count = f"已评 {sec['scored'] - sec['na']}/{sec['leaves']}" + (f"，不涉及 {sec['na']}" if sec["na"] else "")
+        lines.append(f"  {sec['code']:>3} {sec['title']}  {value}  （{count}）")
+    fs = d["findings"]
+    lines.append(f"问题 {fs['total']} 个：" + "，".join(f"{k} {v}" for k, v in fs["by_status"].items()))
+    return lines
+
+
+def candidate_text(code: str, result: dict[str, Any], ins: Inspection) -> str:
+    """A merge candidate's result in words (发生/未发生, 完全达到, 3 处…), not a raw true/false."""
+    from .inspection.scoring import Result
+
+    r = Result.from_dict(result)
+    if r.na:
+        return f"不涉及（{r.na_reason}）"
+    if not ins.checklist.has_item(code):
+        return str(r.value)
+    return describe_value(ins.checklist.item(code), r)
+
+
+def result_text(item: Any, result: Any, ns: Any) -> str:
+    """One scored item as the CLI confirms it: 加分/减分 signed, others 得分 / 满分."""
+    text = f"{item.code} {describe_value(item, result)}"
+    if result.na or result.value is None:
+        return text
+    if item.kind != "normal":
+        return f"{text}（{format_signed(ns.signed or 0)} 分）"
+    return f"{text}（{format_points(ns.earned)} / {format_points(item.points)} 分）"
 
 
 def add_commands(cli: click.Group) -> None:
@@ -132,10 +207,9 @@ def add_commands(cli: click.Group) -> None:
             if r.error:
                 click.echo(f"{r.path.name}  无法读取：{r.error}")
                 continue
-            click.echo(
-                f"{r.id}  {r.unit}  {r.type}  {r.status}  进度 {r.progress * 100:.0f}%  "
-                f"得分 {r.total:g}（{r.grade}）  问题 {r.findings}"
-            )
+            score = f"得分 {format_points(r.total)}" if r.has_value else "得分 未评"
+            grade = r.grade or "未评定"
+            click.echo(f"{r.id}  {r.unit}  {r.type}  {r.status}  进度 {r.progress * 100:.0f}%  {score}（{grade}）  问题 {r.findings}")
 
     @cli.command(name="show")
     @click.argument("inspection")
@@ -147,20 +221,8 @@ def add_commands(cli: click.Group) -> None:
         if as_json:
             echo_json(d)
             return
-        s = d["score"]
-        click.echo(f"{d['unit']}  {d['type']}  {d['checklist']['title']}（{d['checklist']['version']}）  {d['status']}")
-        click.echo(
-            f"得分 {s['total']:g} / {s['max_total']:g}（{s['percent']:.2f}%）  等次 {s['grade']}  "
-            f"完成度 {s['completion'] * 100:.1f}%（要求 {s['completion_threshold'] * 100:.0f}%）  "
-            f"进度 {s['scored']}/{s['leaves']}"
-        )
-        if s["bonus"] or s["penalty"]:
-            click.echo(f"基础分 {s['base']:g}  加分 {s['bonus']:g}  减分 {s['penalty']:g}")
-        for sec in d["sections"]:
-            earned = f"{sec['earned']:g}" if sec["applicable"] else "不涉及"
-            click.echo(f"  {sec['code']:>3} {sec['title']}  {earned} / {sec['max']:g}  （已评 {sec['scored']}/{sec['leaves']}）")
-        fs = d["findings"]
-        click.echo(f"问题 {fs['total']} 个：" + "，".join(f"{k} {v}" for k, v in fs["by_status"].items()))
+        for line in show_lines(d):
+            click.echo(line)
 
     @cli.command(name="score")
     @click.argument("inspection")
@@ -170,15 +232,16 @@ def add_commands(cli: click.Group) -> None:
     @who_option
     @json_option
     def score_command(inspection: str, code: str, value: str, note: str | None, who: str | None, as_json: bool) -> None:
-        """为指标评分。VALUE：档次名称或序号（1=完全达到…）、是/否、扣分处数或得分。"""
+        """为指标评分。VALUE：档次名称或序号（1=完全达到…）、是/否、加分项 符合/不符合、
+        减分项 发生/未发生、扣分处数或得分。"""
         with opened(inspection, who) as ins:
             result = ins.set_value(code, value, note=note)
             item = ins.checklist.item(code)
-            earned = ins.score().nodes[code].earned
+            ns = ins.score().nodes[code]
         if as_json:
-            echo_json({**result.to_dict(), "earned": earned, "max": item.points})
+            echo_json({**result.to_dict(), "earned": ns.earned, "max": item.points, "signed": ns.signed})
         else:
-            click.echo(f"已保存：{code} {describe_value(item, result)}（{earned:g} / {item.points:g} 分）")
+            click.echo(f"已保存：{result_text(item, result, ns)}")
 
     @cli.command(name="na")
     @click.argument("inspection")
@@ -313,8 +376,9 @@ def add_commands(cli: click.Group) -> None:
         """完成检查并封存评分。"""
         with opened(inspection, who) as ins:
             ins.finalize()
-            total = ins.score().total
-        click.echo(f"检查已完成并封存，得分 {total:g}")
+            report = ins.score()
+        score = format_points(report.total) if report.has_value else "未评"
+        click.echo(f"检查已完成并封存，得分 {score}，等次 {report.grade_text}")
 
     @cli.command(name="reopen")
     @click.argument("inspection")
@@ -367,12 +431,13 @@ def add_commands(cli: click.Group) -> None:
             return
         click.echo(f"已合并 {len(report.sources)} 个检查 → {report.output}")
         click.echo(f"  一致的评分 {report.combined} 项，问题 {report.findings} 个，冲突 {len(report.conflicts)} 项")
-        for c in report.conflicts:
-            click.echo(f"  冲突 {c['code']} {c['title'][:30]}")
-            for i, cand in enumerate(c["candidates"], start=1):
-                r = cand["result"]
-                value = f"不涉及（{r['na_reason']}）" if r["na"] else r["value"]
-                click.echo(f"    {i}. {cand['by']}：{value}（{cand['at']}，{cand['file']}）")
+        if report.conflicts:
+            with Inspection.open(report.output, readonly=True) as merged:
+                for c in report.conflicts:
+                    click.echo(f"  冲突 {c['code']} {c['title'][:30]}")
+                    for i, cand in enumerate(c["candidates"], start=1):
+                        text = candidate_text(c["code"], cand["result"], merged)
+                        click.echo(f"    {i}. {cand['by']}：{text}（{cand['at']}，{cand['file']}）")
         for p in report.problems:
             click.echo(f"  警告：{p}", err=True)
         if report.conflicts:
@@ -385,6 +450,10 @@ def add_commands(cli: click.Group) -> None:
         """列出合并后尚未处理的冲突。"""
         with opened(inspection, readonly=True) as ins:
             rows = ins.conflicts()
+            texts = {
+                (c["code"], i): candidate_text(c["code"], cand["result"], ins)
+                for c in rows for i, cand in enumerate(c["candidates"])
+            }
         if as_json:
             echo_json(rows)
             return
@@ -393,8 +462,7 @@ def add_commands(cli: click.Group) -> None:
         for c in rows:
             click.echo(f"{c['code']} {c['title']}")
             for i, cand in enumerate(c["candidates"], start=1):
-                r = cand["result"]
-                click.echo(f"  {i}. {cand['by']}：{'不涉及' if r['na'] else r['value']}（{cand['at']}）")
+                click.echo(f"  {i}. {cand['by']}：{texts[(c['code'], i - 1)]}（{cand['at']}）")
 
     @cli.command(name="resolve")
     @click.argument("inspection")

@@ -26,6 +26,7 @@ from .model import (
     GradeBand,
     Item,
     Level,
+    Veto,
 )
 
 
@@ -137,8 +138,32 @@ def _deduction(value: Any, where: str, col: _Collector, default: Deduction) -> D
 
 ITEM_KEYS = {
     "code", "label", "title", "text", "points", "method", "kind", "levels", "deduction",
-    "criteria", "evidence", "units", "offices", "na_conditions", "note", "children",
+    "criteria", "evidence", "units", "offices", "na_conditions", "note", "source_note", "children",
+    "veto", "grade_cap", "lead_units",
 }
+
+
+def _grade_name(value: Any, loc: str, what: str, col: _Collector, grades: tuple[str, ...]) -> str:
+    name = _str(value)
+    if name and name not in grades:
+        col.add(loc, f"{what}“{name}”不是本清单的等次（可用：{'、'.join(grades)}）")
+    return name
+
+
+def _veto(value: Any, loc: str, code: str, col: _Collector, ctx: dict[str, Any]) -> Veto | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or "grade" not in value:
+        col.add(loc, f"指标 {code} 的 veto 应写成 {{grade: 不合格}}（可加 total: 0）")
+        return None
+    unknown = sorted(set(value) - {"grade", "total"})
+    if unknown:
+        col.add(loc, f"指标 {code} 的 veto 有未知字段：{', '.join(map(str, unknown))}")
+    grade = _grade_name(value.get("grade"), loc, f"指标 {code} 的一票否决等次", col, ctx["grade_names"])
+    total = _number(value.get("total"), loc, "veto.total", col, None)
+    if total is not None and total < 0:
+        col.add(loc, f"指标 {code} 的 veto.total 不能为负")
+    return Veto(grade, total) if grade else None
 
 
 def _item(
@@ -191,6 +216,18 @@ def _item(
     method = ""
     levels: tuple[Level, ...] = ()
     deduction = None
+    if "note" in data and "source_note" in data:
+        col.add(loc, f"指标 {code} 同时有 note 和 source_note（note 是 source_note 的旧名，只写一个）")
+    note_key = "source_note" if "source_note" in data else "note"
+    units = _str_list(data.get("units"), loc, "units", col)
+    lead_units = _str_list(data.get("lead_units"), loc, "lead_units", col)
+    for unit in lead_units:
+        if unit not in units:
+            col.add(loc, f"指标 {code} 的牵头单位“{unit}”不在责任单位 units 中")
+    veto = _veto(data.get("veto"), loc, code, col, ctx)
+    grade_cap = _grade_name(data.get("grade_cap"), loc, f"指标 {code} 的等次上限 grade_cap", col, ctx["grade_names"])
+    if (veto is not None or grade_cap) and children:
+        col.add(loc, f"指标 {code} 有下级指标：veto、grade_cap 只能设在评分的末级指标上")
     if not children:
         method = _str(data.get("method")) or ctx["default_method"]
         if method not in METHODS:
@@ -202,6 +239,8 @@ def _item(
             levels = _levels(data.get("levels"), loc, col, ctx["levels"])
         if method == "deduction":
             deduction = _deduction(data.get("deduction"), loc, col, ctx["deduction"])
+        if method == "findings" and (veto is not None or grade_cap):
+            col.add(loc, f"指标 {code} 只记问题、不计分：不能设 veto 或 grade_cap")
     else:
         if "method" in data:
             col.add(loc, f"指标 {code} 有下级指标，不能自己设评分方法")
@@ -222,14 +261,21 @@ def _item(
         deduction=deduction,
         criteria=_str(data.get("criteria")),
         evidence=_str_list(data.get("evidence"), loc, "evidence", col),
-        units=_str_list(data.get("units"), loc, "units", col),
+        units=units,
         offices=_str_list(data.get("offices"), loc, "offices", col),
         na_conditions=_str_list(data.get("na_conditions"), loc, "na_conditions", col),
-        note=_str(data.get("note")),
+        source_note=_str(data.get(note_key)),
         children=tuple(children),
+        veto=veto,
+        grade_cap=grade_cap,
+        lead_units=lead_units,
     )
 
 
+SCORING_KEYS = {
+    "total", "children_sum", "completion_threshold", "pass_threshold", "complete_levels", "grades", "levels",
+    "default_method", "deduction",
+}
 TOP_KEYS = {"format", "id", "title", "type", "version", "source", "description", "provisional", "scoring", "items"}
 
 
@@ -258,9 +304,17 @@ def checklist_from_dict(data: Any, source: str = "<dict>", lines: dict[str, int]
         col.add("scoring", "scoring 应为键值映射")
         scoring = {}
     total = _number(scoring.get("total"), "scoring", "total", col, None)
-    threshold = _number(scoring.get("completion_threshold"), "scoring", "completion_threshold", col, 0.9)
+    unknown = sorted(set(scoring) - SCORING_KEYS)
+    if unknown:
+        col.add("scoring", f"scoring 有未知字段：{', '.join(map(str, unknown))}")
+    # pass_threshold: the 完成度 the source requires; completion_threshold is its old name.
+    if "pass_threshold" in scoring and "completion_threshold" in scoring:
+        col.add("scoring", "同时有 pass_threshold 和 completion_threshold（后者是旧名，只写一个）")
+    threshold_key = "pass_threshold" if "pass_threshold" in scoring else "completion_threshold"
+    # absent: the historic default 0.9 (keeps old files' hashes); null: the source sets none
+    threshold = _number(scoring.get(threshold_key), "scoring", threshold_key, col, None) if threshold_key in scoring else 0.9
     if threshold is not None and not (0 <= threshold <= 1):
-        col.add("scoring", f"completion_threshold {threshold} 应在 0–1 之间（如 0.9 表示 90%）")
+        col.add("scoring", f"{threshold_key} {threshold} 应在 0–1 之间（如 0.9 表示 90%）")
     grades_raw = scoring.get("grades")
     grades = DEFAULT_GRADES
     if grades_raw is not None:
@@ -280,6 +334,7 @@ def checklist_from_dict(data: Any, source: str = "<dict>", lines: dict[str, int]
         col.add("scoring", f"default_method“{default_method}”未知（可用：{'、'.join(METHODS)}）")
         default_method = "graded"
     ctx = {
+        "grade_names": tuple(g.name for g in grades),
         "default_method": default_method,
         "levels": _levels(scoring.get("levels"), "scoring", col, DEFAULT_LEVELS),
         "deduction": _deduction(scoring.get("deduction"), "scoring", col, DEFAULT_DEDUCTION),
@@ -295,6 +350,15 @@ def checklist_from_dict(data: Any, source: str = "<dict>", lines: dict[str, int]
             built = _item(raw, f"items[{i}]", col, ctx, "normal", True, seen)
             if built is not None:
                 items.append(built)
+    complete_levels = _str_list(scoring.get("complete_levels"), "scoring", "complete_levels", col)
+    if complete_levels:
+        known = {lv.name for lv in ctx["levels"]}
+        for item in items:
+            for node in item.walk():
+                known.update(lv.name for lv in node.levels)
+        for name in complete_levels:
+            if name not in known:
+                col.add("scoring", f"complete_levels 中的“{name}”不是任何档次的名称（可用：{'、'.join(sorted(known))}）")
     normal_sum = sum(i.points for i in items if i.kind == "normal")
     if total is None:
         total = normal_sum
@@ -313,7 +377,8 @@ def checklist_from_dict(data: Any, source: str = "<dict>", lines: dict[str, int]
         provisional=_str_list(data.get("provisional"), "provisional", "provisional", col),
         total=total or 0.0,
         children_sum=ctx["children_sum"],
-        completion_threshold=threshold if threshold is not None else 0.9,
+        completion_threshold=threshold,
+        complete_levels=complete_levels,
         grades=grades,
         levels=ctx["levels"],
         default_method=default_method,

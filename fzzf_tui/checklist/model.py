@@ -3,6 +3,15 @@
 A checklist is built from a plain dict (the YAML file, a plugin's dict, an inspection's
 snapshot) by :func:`checklist_from_dict`, which resolves every default so that two files
 meaning the same thing build equal checklists with the same :attr:`Checklist.content_hash`.
+
+Fields added after the first release (``veto``, ``grade_cap``, ``lead_units``,
+``complete_levels``) are left out of the canonical dict when at their default, so the hash of a
+checklist that does not use them — and every snapshot pinned in an existing inspection file —
+is unchanged. Two keys have clearer names in files; the canonical dict keeps the historic key,
+so the spelling never changes the hash: item ``source_note`` (canonical ``note``: the
+maintainer's note on the source text, never an inspector's note) and ``scoring.pass_threshold``
+(canonical ``completion_threshold``). A file that says nothing about the threshold keeps the
+old default 0.9 (and so its hash); one whose source sets none says ``pass_threshold: null``.
 """
 
 from __future__ import annotations
@@ -38,6 +47,15 @@ class Level:
 class Deduction:
     per_case: float
     floor: float = 0.0
+
+
+@dataclass(frozen=True)
+class Veto:
+    """一票否决: when its item loses points, the grade becomes ``grade`` (and the total
+    ``total`` when given), whatever the score."""
+
+    grade: str
+    total: float | None = None
 
 
 @dataclass(frozen=True)
@@ -79,12 +97,20 @@ class Item:
     units: tuple[str, ...] = ()
     offices: tuple[str, ...] = ()
     na_conditions: tuple[str, ...] = ()
-    note: str = ""
+    source_note: str = ""  # the maintainer's note on the source text; never an inspector's note
     children: tuple["Item", ...] = ()
+    veto: Veto | None = None
+    grade_cap: str = ""  # when the item loses points the grade is at most this
+    lead_units: tuple[str, ...] = ()  # the 牵头 units among ``units``
 
     @property
     def is_leaf(self) -> bool:
         return not self.children
+
+    @property
+    def note(self) -> str:
+        """Old name of :attr:`source_note` (read-only)."""
+        return self.source_note
 
     @property
     def full_text(self) -> str:
@@ -119,7 +145,11 @@ class Checklist:
     provisional: tuple[str, ...] = ()
     total: float = 100.0
     children_sum: bool = True
-    completion_threshold: float = 0.9
+    # 完成度 the source requires (e.g. 示范创建 “完成度达90%以上”); None where it sets none.
+    # 0.9 is the historic default of files that do not say (see the module docstring).
+    completion_threshold: float | None = 0.9
+    # Graded levels that count as 完成 for 完成度; empty: a leaf is 完成 when it earns full points.
+    complete_levels: tuple[str, ...] = ()
     grades: tuple[GradeBand, ...] = DEFAULT_GRADES
     levels: tuple[Level, ...] = DEFAULT_LEVELS
     default_method: str = "graded"
@@ -178,6 +208,18 @@ class Checklist:
     @property
     def item_count(self) -> int:
         return len(self._index)
+
+    @property
+    def points_provisional(self) -> bool:
+        """分值暂定: the points are not from the source document."""
+        return "points" in self.provisional
+
+    def grade_rank(self, name: str) -> int:
+        """Position of a grade, 0 the highest; unknown names rank below every band."""
+        for i, band in enumerate(self.grades):
+            if band.name == name:
+                return i
+        return len(self.grades)
 
     # -- serialisation ------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -238,20 +280,39 @@ def item_to_dict(item: Item, checklist: Checklist, parent_kind: str = "normal") 
             out["levels"] = _levels_to_list(item.levels)
         if item.method == "deduction" and item.deduction != checklist.deduction and item.deduction:
             out["deduction"] = _deduction_to_dict(item.deduction)
-    for key in ("criteria", "note"):
-        value = getattr(item, key)
-        if value:
-            out[key] = value
-    for key in ("evidence", "units", "offices", "na_conditions"):
+    if item.criteria:
+        out["criteria"] = item.criteria
+    if item.source_note:
+        out["note"] = item.source_note  # canonical key of source_note (see the module docstring)
+    for key in ("evidence", "units", "offices", "na_conditions", "lead_units"):
         value = getattr(item, key)
         if value:
             out[key] = list(value)
+    if item.veto is not None:
+        veto: dict[str, Any] = {"grade": item.veto.grade}
+        if item.veto.total is not None:
+            veto["total"] = _num(item.veto.total)
+        out["veto"] = veto
+    if item.grade_cap:
+        out["grade_cap"] = item.grade_cap
     if item.children:
         out["children"] = [item_to_dict(c, checklist, item.kind) for c in item.children]
     return out
 
 
 def checklist_to_dict(c: Checklist) -> dict[str, Any]:
+    scoring: dict[str, Any] = {
+        "total": _num(c.total),
+        "children_sum": c.children_sum,
+        "grades": [{"name": g.name, "min": _num(g.min)} for g in c.grades],
+        "levels": _levels_to_list(c.levels),
+        "default_method": c.default_method,
+        "deduction": _deduction_to_dict(c.deduction),
+    }
+    # canonical key of pass_threshold; null: the source sets none
+    scoring["completion_threshold"] = None if c.completion_threshold is None else _num(c.completion_threshold)
+    if c.complete_levels:
+        scoring["complete_levels"] = list(c.complete_levels)
     return {
         "format": FORMAT,
         "id": c.id,
@@ -261,14 +322,6 @@ def checklist_to_dict(c: Checklist) -> dict[str, Any]:
         "source": c.source,
         "description": c.description,
         "provisional": list(c.provisional),
-        "scoring": {
-            "total": _num(c.total),
-            "children_sum": c.children_sum,
-            "completion_threshold": _num(c.completion_threshold),
-            "grades": [{"name": g.name, "min": _num(g.min)} for g in c.grades],
-            "levels": _levels_to_list(c.levels),
-            "default_method": c.default_method,
-            "deduction": _deduction_to_dict(c.deduction),
-        },
+        "scoring": scoring,
         "items": [item_to_dict(i, c) for i in c.items],
     }

@@ -40,6 +40,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 WIDTHS = {
     "code": 10, "depth": 6, "label": 8, "title": 48, "text": 40, "points": 8, "method": 11, "rule": 18,
     "criteria": 30, "evidence": 24, "units": 24, "offices": 14, "na_conditions": 16, "note": 20, "kind": 8,
+    "lead_units": 14, "veto": 12, "grade_cap": 10,
 }
 
 
@@ -145,9 +146,13 @@ def _write_item(w: _Writer, ws: Any, row: int, item: Item, c: Checklist, depth: 
         "units": "\n".join(item.units),
         "offices": "\n".join(item.offices),
         "na_conditions": "\n".join(item.na_conditions),
-        "note": item.note,
+        "note": item.source_note,
         "kind": KIND_LABELS[item.kind] if item.kind != "normal" else "",
+        "lead_units": "\n".join(item.lead_units),
+        "grade_cap": item.grade_cap,
     }
+    if item.veto is not None:
+        values["veto"] = item.veto.grade + (f"；总分{fmt_number(item.veto.total)}" if item.veto.total is not None else "")
     if item.is_leaf:
         values["method"] = METHOD_LABELS[item.method]
         if item.method == "graded" and item.levels != c.levels:
@@ -190,7 +195,7 @@ def _info_sheet(w: _Writer, checklist: Checklist | None) -> None:
     values: dict[str, Any] = {
         "format": FORMAT,
         "children_sum": "是",
-        "completion_threshold": 0.9,
+        "completion_threshold": "无",
         "grades": format_grades(DEFAULT_GRADES),
         "levels": format_levels(DEFAULT_LEVELS),
         "default_method": METHOD_LABELS["graded"],
@@ -207,7 +212,8 @@ def _info_sheet(w: _Writer, checklist: Checklist | None) -> None:
             provisional="\n".join(c.provisional),
             total=_number(c.total),
             children_sum="是" if c.children_sum else "否",
-            completion_threshold=_number(c.completion_threshold),
+            completion_threshold="无" if c.completion_threshold is None else _number(c.completion_threshold),
+            complete_levels="\n".join(c.complete_levels),
             grades=format_grades(c.grades),
             levels=format_levels(c.levels),
             default_method=METHOD_LABELS[c.default_method],

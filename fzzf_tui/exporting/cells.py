@@ -27,7 +27,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATE_FORMAT_CN = 'yyyy"年"m"月"d"日"'
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 POINTS_FORMAT = "0.00"
-PERCENT_FORMAT = "0.0%"
+PERCENT_FORMAT = "0.00%"  # percentages keep 2 decimals, as the engine rounds them
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

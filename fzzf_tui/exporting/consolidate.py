@@ -11,14 +11,17 @@ The workbook is written in openpyxl's write-only mode (300 inspections stay fast
 memory). Sheets, each with a title in row 1 and the header in row 2:
 
 ``排名``        data from row 3, one block per checklist (id + version), units ranked by 得分率
-               (ties: 完成度, then unit name):
-               A 名次 | B 被检查单位 | C 检查类型 | D 检查清单 | E 得分 | F 满分 | G 得分率 | H 等次 |
-               I 完成度 | J–L 一般/较重/严重问题 | M 未销号 | N 逾期 | O 检查状态 | P 检查日期 |
-               Q 检查编号 | R 审计校验 (bundles always; .fzzf files with ``verify``, else 未校验) |
-               S 文件 | T 备注 (another copy of the same inspection was not counted)
+               (ties: 完成度, then unit name). Only inspections with every item answered are ranked;
+               the others follow with 名次 “—” and 备注 “尚有 N 项未评，不参与排名”:
+               A 名次 | B 被检查单位 | C 检查类型 | D 检查清单 (“分值暂定” when the points are
+               provisional) | E 得分 (“未评” when nothing is scored) | F 满分 | G 得分率 | H 等次 |
+               I 完成度 | J 进度 | K–M 一般/较重/严重问题 | N 未销号 | O 逾期 | P 检查状态 |
+               Q 检查日期 | R 检查编号 | S 审计校验 (bundles always; .fzzf files with ``verify``,
+               else 未校验) | T 文件 | U 备注 (未评 items; another copy not counted)
 ``分项对比``    per checklist a block: its title row, a header row 被检查单位 | 总得分率 | one column per
                top-level (normal) section, then one row per unit in ranking order with each
-               section's 得分率 (“不涉及” where no item applied); a colour scale per block
+               section's 得分率 (“不涉及” where no item applied, “未评” where none is scored yet);
+               a colour scale per block
 ``整改台账``    data from row 3, every finding of every unit (units by name, findings in checklist
                order as in each unit's 整改清单):
                A 序号 | B 被检查单位 | C 检查类型 | D 指标编号 | E 问题 | F 整改要求 | G 责任单位 |
@@ -54,10 +57,10 @@ OVERDUE = "逾期"
 FIRST_DATA_ROW = 3
 
 RANKING_HEADERS = (
-    "名次", "被检查单位", "检查类型", "检查清单", "得分", "满分", "得分率", "等次", "完成度",
+    "名次", "被检查单位", "检查类型", "检查清单", "得分", "满分", "得分率", "等次", "完成度", "进度",
     "一般问题", "较重问题", "严重问题", "未销号", "逾期", "检查状态", "检查日期", "检查编号", "审计校验", "文件", "备注",
 )
-RANKING_WIDTHS = (6, 28, 10, 30, 9, 8, 9, 8, 9, 9, 9, 9, 8, 6, 9, 12, 18, 10, 40, 40)
+RANKING_WIDTHS = (6, 28, 10, 30, 9, 8, 9, 12, 9, 8, 9, 9, 9, 8, 6, 9, 12, 18, 10, 40, 40)
 LEDGER_HEADERS = (
     "序号", "被检查单位", "检查类型", "指标编号", "问题", "整改要求", "责任单位", "整改时限", "状态", "复查意见",
     "是否逾期", "严重程度", "检查编号", "问题编号",
@@ -87,7 +90,13 @@ class Entry(MetaFields):
 
     @property
     def group_title(self) -> str:
-        return f"{self.meta.get('checklist_title') or self.checklist.title}（{self.group[1]}）"
+        title = f"{self.meta.get('checklist_title') or self.checklist.title}（{self.group[1]}）"
+        return title + ("（分值暂定）" if self.checklist.points_provisional else "")
+
+    @property
+    def rankable(self) -> bool:
+        """Every item answered: a near-empty inspection is not ranked as if it were complete."""
+        return self.report.unscored == 0
 
     def overdue(self, today: date) -> int:
         return sum(1 for f in self.findings if is_overdue(f, today))
@@ -112,8 +121,11 @@ class ConsolidateReport:
                 {
                     "file": str(e.source), "id": e.id, "unit": e.unit, "type": e.type,
                     "checklist": e.group[0], "checklist_version": e.group[1],
-                    "total": e.report.total, "max": e.report.max_total, "percent": e.report.percent,
+                    "total": e.report.total if e.report.has_value else None, "max": e.report.max_total,
+                    "percent": e.report.percent if e.report.has_value else None,
                     "grade": e.report.grade, "completion": e.report.completion,
+                    "progress": e.report.progress, "unscored": e.report.unscored, "ranked": e.rankable,
+                    "points_provisional": e.report.points_provisional,
                     "findings": len(e.findings), "open_findings": sum(1 for f in e.findings if f.is_open),
                     "verification": e.verification, "notes": e.notes,
                 }
@@ -306,7 +318,7 @@ def ranked_groups(entries: Iterable[Entry]) -> list[list[Entry]]:
         groups.setdefault(e.group, []).append(e)
     ordered = sorted(groups.values(), key=lambda g: (g[0].type, g[0].group_title, g[0].group))
     for g in ordered:
-        g.sort(key=lambda e: (-round(e.report.percent, 9), -round(e.report.completion, 9), e.unit, e.id))
+        g.sort(key=lambda e: (not e.rankable, -e.report.percent, -(e.report.completion or 0), e.unit, e.id))
     return ordered
 
 
@@ -420,14 +432,19 @@ def _ranking_sheet(wb: Any, cell: _Cells, groups: list[list[Entry]], today: date
             for f in e.findings:
                 if f.severity in sev:
                     sev[f.severity] += 1
+            notes = list(e.notes)
+            if not e.rankable:
+                notes.insert(0, f"尚有 {r.unscored} 项未评，不参与排名")
+            scored = r.has_value
             ws.append([
-                rank, cell.text(ws, e.unit), cell.text(ws, e.type), cell.text(ws, e.group_title),
-                cell(ws, r.total, fmt=cell.points), cell(ws, r.max_total, fmt=cell.points),
-                cell(ws, r.percent / 100, fmt=cell.percent), cell.text(ws, r.grade),
-                cell(ws, r.completion, fmt=cell.percent),
+                rank if e.rankable else "—", cell.text(ws, e.unit), cell.text(ws, e.type), cell.text(ws, e.group_title),
+                cell(ws, r.total, fmt=cell.points) if scored else "未评", cell(ws, r.max_total, fmt=cell.points),
+                cell(ws, r.percent / 100, fmt=cell.percent) if scored else "—", cell.text(ws, r.grade_text),
+                cell(ws, r.completion, fmt=cell.percent) if r.completion is not None else "—",
+                cell(ws, r.progress, fmt=cell.percent),
                 sev["一般"], sev["较重"], sev["严重"], sum(1 for f in e.findings if f.is_open), e.overdue(today),
                 cell.text(ws, e.meta.get("status", "")), cell.text(ws, e.meta.get("date", "")), cell.text(ws, e.id),
-                cell.text(ws, e.verification or "未校验"), cell.text(ws, str(e.source)), cell.text(ws, "；".join(e.notes)),
+                cell.text(ws, e.verification or "未校验"), cell.text(ws, str(e.source)), cell.text(ws, "；".join(notes)),
             ])
             rows += 1
     ws.auto_filter.ref = f"A2:{get_column_letter(len(RANKING_HEADERS))}{rows + 2}"
@@ -450,10 +467,16 @@ def _comparison_sheet(wb: Any, cell: _Cells, groups: list[list[Entry]]) -> None:
         row += 3
         first = row + 1
         for e in group:
-            values = [cell.text(ws, e.unit), cell(ws, e.report.percent / 100, fmt=cell.percent)]
+            values = [cell.text(ws, e.unit),
+                      cell(ws, e.report.percent / 100, fmt=cell.percent) if e.report.has_value else "未评"]
             for s in sections:
                 ns = e.report.nodes.get(s.code)
-                values.append(cell(ws, ns.percent / 100, fmt=cell.percent) if ns and ns.applicable else "不涉及")
+                if ns is None or not ns.applicable:
+                    values.append("不涉及")
+                elif ns.percent is None:
+                    values.append("未评")
+                else:
+                    values.append(cell(ws, ns.percent / 100, fmt=cell.percent))
             ws.append(values)
             row += 1
         last_col = get_column_letter(2 + len(sections))

@@ -6,17 +6,8 @@
 
 Sheets, in order:
 
-``检查信息``  two columns 项目 | 内容: unit, type, checklist id/version/hash, inspectors,
-             dates, status, seal, score, grade, 完成度, counts, audit check, export time.
-``评分汇总``  rows 1–2 title, row 3 header
-             编号 | 一级指标 | 满分 | 得分 | 得分率 | 评分项数 | 已评 | 不涉及 | 问题数 | 未销号;
-             one row per normal top-level section, then 加分项 (+) and 减分项 (−) rows, a 合计
-             row whose 得分 is the scoring engine's total, 等次 and 完成度 rows, and a bar chart
-             of 得分率 per normal section.
-``评分明细``  rows 1–2 title, row 3 header
-             编号 | 指标内容 | 评分方法 | 评分结果 | 得分 | 满分 | 不涉及 | 不涉及理由 | 备注 |
-             问题数 | 责任单位 | 评分人; every item in tree order, text indented by depth and
-             rows outline-grouped by depth; a 合计 row at the end.
+``检查信息``, ``评分汇总``, ``评分明细``  the score sheets, built in :mod:`.score_sheets`
+             (layouts documented there).
 ``问题清单``  rows 1–2 title, row 3 header
              序号 | 问题编号 | 指标编号 | 指标内容 | 问题描述 | 佐证材料 | 严重程度 | 状态 | 记录人 |
              记录日期; 佐证材料 lists text and files (name, size, full SHA-256). 整改要求,
@@ -60,29 +51,18 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
-from ..checklist.model import KIND_LABELS, METHOD_LABELS, Item, canonical_json
-from ..inspection import STATUSES, Finding, describe_value
+from ..checklist.model import canonical_json
+from ..inspection import STATUSES, Finding
 from ..inspection.storage import atomic_write_bytes
 from .cells import (
     DATE_FORMAT_CN,
-    FONT_BOLD,
-    FONT_BODY,
-    PERCENT_FORMAT,
-    POINTS_FORMAT,
-    SECTION_FILL,
     TOP_CENTER,
-    TOP_RIGHT,
-    TOTAL_FILL,
-    WRAP,
     fit_row_height,
-    fit_width,
     header_row,
     new_workbook,
     print_setup,
@@ -91,12 +71,21 @@ from .cells import (
     set_widths,
     title_rows,
     to_date,
-    to_datetime,
 )
 from .data import InspectionData, as_data
+from .score_sheets import (
+    DETAIL,
+    INFO,
+    SUMMARY,
+    add_detail_sheet,
+    add_info_sheet,
+    add_summary_sheet,
+    method_text,
+    section_contribution,
+)
 
 XLSX_FORMAT = "fzzf-xlsx/1"
-INFO, SUMMARY, DETAIL, FINDINGS, RECTIFICATION, IDENTITY = "检查信息", "评分汇总", "评分明细", "问题清单", "整改清单", "_fzzf"
+FINDINGS, RECTIFICATION, IDENTITY = "问题清单", "整改清单", "_fzzf"
 SHEET_NAMES = (INFO, SUMMARY, DETAIL, FINDINGS, RECTIFICATION)
 FINGERPRINT_FIELDS = ("id", "description", "item_code", "severity", "requirement", "units", "due", "status", "review")
 RECTIFICATION_HEADERS = ("序号", "问题", "整改要求", "责任单位", "整改时限", "状态", "复查意见", "问题编号", "内容指纹")
@@ -110,12 +99,6 @@ def finding_fingerprint(finding: Finding) -> str:
     d = finding.to_dict()
     body = {k: d.get(k) for k in FINGERPRINT_FIELDS}
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
-
-
-def _num(x: float) -> float | int:
-    """The engine's number unchanged (10.0 is written as 10)."""
-    f = float(x)
-    return int(f) if f.is_integer() else f
 
 
 def _units(units: tuple[str, ...] | list[str]) -> str:
@@ -140,276 +123,6 @@ def _subtitle(data: InspectionData) -> str:
 
 def _footer(data: InspectionData) -> str:
     return f"{data.unit} · {data.type}"
-
-
-# -- 检查信息 --------------------------------------------------------------------------------
-def add_info_sheet(wb: Workbook, data: InspectionData) -> Worksheet:
-    ws = wb.create_sheet(INFO)
-    meta, report = data.meta, data.report
-    set_widths(ws, (22, 74))
-    row = title_rows(ws, "法治政府建设督察检查信息", data.unit, 2)
-    header_row(ws, row, ("项目", "内容"))
-    head = row
-    pairs: list[tuple[str, Any, str | None]] = [
-        ("被检查单位", data.unit, None),
-        ("检查类型", data.type, None),
-    ]
-    if meta.get("title"):
-        pairs.append(("检查标题", meta["title"], None))
-    pairs += [
-        ("检查清单", meta.get("checklist_title", data.checklist.title), None),
-        ("清单编号", meta.get("checklist_id", data.checklist.id), None),
-        ("清单版本", meta.get("checklist_version", data.checklist.version), None),
-        ("清单哈希", meta.get("checklist_hash", data.checklist.content_hash), None),
-        ("检查人员", "、".join(meta.get("inspectors") or []), None),
-        ("检查日期", to_date(meta.get("date")) or meta.get("date", ""), None),
-    ]
-    if meta.get("end_date"):
-        pairs.append(("结束日期", to_date(meta["end_date"]) or meta["end_date"], None))
-    pairs += [
-        ("检查状态", data.meta.get("status", ""), None),
-        ("检查编号", data.id, None),
-        ("创建时间", to_datetime(meta.get("created_at")), None),
-        ("创建人", meta.get("created_by", ""), None),
-        ("最后修改时间", to_datetime(meta.get("updated_at")), None),
-    ]
-    seal = meta.get("seal")
-    if seal:
-        pairs += [("封存时间", to_datetime(seal.get("at")), None), ("封存人", seal.get("by", ""), None)]
-    for i, reopen in enumerate(meta.get("reopens") or [], start=1):
-        pairs.append((f"重新打开（第 {i} 次）", f"{reopen.get('at', '')} {reopen.get('by', '')}：{reopen.get('reason', '')}", None))
-    pairs += [
-        ("总分", _num(report.total), POINTS_FORMAT),
-        ("满分", _num(report.max_total), POINTS_FORMAT),
-        ("得分率", report.percent / 100, "0.00%"),
-        ("等次", report.grade, None),
-    ]
-    if any(item.kind != "normal" for item in data.checklist.items):
-        pairs += [
-            ("基础分", _num(report.base), POINTS_FORMAT),
-            ("加分", _num(report.bonus), POINTS_FORMAT),
-            ("减分", _num(report.penalty), POINTS_FORMAT),
-        ]
-    open_findings = sum(1 for f in data.findings if f.is_open)
-    pairs += [
-        ("完成度", report.completion, "0.00%"),
-        ("完成度要求", report.completion_threshold, "0%"),
-        ("是否达到完成度要求", "是" if report.ready else "否", None),
-        ("评分项总数", report.leaves, "0"),
-        ("已评项数", report.scored, "0"),
-        ("不涉及项数", report.na, "0"),
-        ("问题数", len(data.findings), "0"),
-        ("未销号问题数", open_findings, "0"),
-        ("审计记录条数", len(data.audit), "0"),
-        ("审计链校验", "通过" if data.verification.ok else "未通过：" + "；".join(data.verification.problems), None),
-        ("导出时间", to_datetime(data.exported_at), None),
-        ("导出工具", f"fzzf-tui {__version__}", None),
-    ]
-    for label, value, fmt in pairs:
-        row += 1
-        put(ws, row, 1, label, font=FONT_BOLD)
-        put(ws, row, 2, "" if value is None else value, number_format=fmt,
-            align=Alignment(horizontal="left", vertical="top", wrap_text=True))
-        fit_row_height(ws, row)
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
-    print_setup(ws, landscape=False, title_rows=f"{head}:{head}", footer=_footer(data))
-    return ws
-
-
-# -- 评分汇总 --------------------------------------------------------------------------------
-def section_contribution(data: InspectionData, item: Item) -> float:
-    """What a top-level bonus (+) or penalty (−) section adds to the total, as the engine counts it."""
-    nodes = data.report.nodes
-    if item.kind == "bonus":
-        raw = sum(nodes[leaf.code].earned for leaf in item.leaves() if nodes[leaf.code].applicable)
-        return min(raw, item.points)
-    if item.kind == "penalty":
-        lost = sum(
-            leaf.points - nodes[leaf.code].earned
-            for leaf in item.leaves()
-            if nodes[leaf.code].applicable and nodes[leaf.code].scored
-        )
-        return -min(lost, item.points)
-    return nodes[item.code].earned
-
-
-SUMMARY_HEADERS = ("编号", "一级指标", "满分", "得分", "得分率", "评分项数", "已评", "不涉及", "问题数", "未销号")
-
-
-def add_summary_sheet(wb: Workbook, data: InspectionData) -> Worksheet:
-    ws = wb.create_sheet(SUMMARY)
-    report = data.report
-    tops = list(data.checklist.items)
-    normal = [i for i in tops if i.kind == "normal"]
-    extra = [i for i in tops if i.kind != "normal"]
-    titles = [f"{i.title}" + (f"（{KIND_LABELS[i.kind]}）" if i.kind != "normal" and KIND_LABELS[i.kind] not in i.title else "") for i in normal + extra]
-    set_widths(ws, (7, max(24.0, fit_width(titles, maximum=40)), 9, 9, 9, 9, 7, 7, 7, 7))
-    row = title_rows(ws, f"{_title_prefix(data)}评分汇总", _subtitle(data), len(SUMMARY_HEADERS))
-    header_row(ws, row, SUMMARY_HEADERS)
-    head = row
-    first_normal = row + 1
-    for item, title in zip(normal + extra, titles):
-        row += 1
-        ns = report.nodes[item.code]
-        findings = data.findings_under(item)
-        if item.kind == "normal":
-            earned: Any = _num(ns.earned) if ns.applicable else "不涉及"
-            percent: Any = ns.percent / 100 if ns.applicable else None
-        else:
-            earned, percent = _num(section_contribution(data, item)), None
-        values = [item.code, title, _num(item.points), earned, percent, ns.leaves, ns.scored, ns.na_leaves,
-                  len(findings), sum(1 for f in findings if f.is_open)]
-        put_row(ws, row, values)
-        _number_formats(ws, row)
-        fit_row_height(ws, row)
-    last_normal = first_normal + len(normal) - 1
-    row += 1
-    put_row(
-        ws,
-        row,
-        ["合计", "", _num(report.max_total), _num(report.total), report.percent / 100, report.leaves, report.scored,
-         report.na, len(data.findings), sum(1 for f in data.findings if f.is_open)],
-        font=FONT_BOLD,
-        fill=TOTAL_FILL,
-    )
-    _number_formats(ws, row)
-    for label, value, fmt in (
-        ("等次", report.grade, None),
-        ("完成度", report.completion, "0.00%"),
-        ("完成度要求", report.completion_threshold, "0%"),
-    ):
-        row += 1
-        put(ws, row, 1, label, font=FONT_BOLD)
-        put(ws, row, 3, value, number_format=fmt, align=Alignment(horizontal="left", vertical="top"))
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=len(SUMMARY_HEADERS))
-    row += 1
-    note = "注：一级指标得分按其适用（非“不涉及”）的下级指标折算；合计得分以评分引擎计算为准"
-    if extra:
-        note += f"：基础分 {report.base:.2f} + 加分 {report.bonus:.2f} − 减分 {report.penalty:.2f} = {report.total:.2f}"
-    note += "。"
-    put(ws, row, 1, note, border=False)
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(SUMMARY_HEADERS))
-    fit_row_height(ws, row)
-    if normal:
-        _add_percent_chart(ws, first_normal, last_normal, anchor_row=row + 2)
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
-    print_setup(ws, landscape=False, title_rows=f"1:{head}", footer=_footer(data))
-    ws.sheet_properties.tabColor = "4472C4"
-    return ws
-
-
-def _number_formats(ws: Worksheet, row: int) -> None:
-    for col in (3, 4):
-        ws.cell(row=row, column=col).number_format = POINTS_FORMAT
-        ws.cell(row=row, column=col).alignment = TOP_RIGHT
-    ws.cell(row=row, column=5).number_format = PERCENT_FORMAT
-    ws.cell(row=row, column=5).alignment = TOP_RIGHT
-    for col in range(6, 11):
-        ws.cell(row=row, column=col).number_format = "0"
-        ws.cell(row=row, column=col).alignment = TOP_RIGHT
-    ws.cell(row=row, column=1).alignment = TOP_CENTER
-
-
-def _add_percent_chart(ws: Worksheet, first: int, last: int, anchor_row: int) -> None:
-    chart = BarChart()
-    chart.type = "bar"  # horizontal bars: long Chinese section names stay readable
-    chart.style = 10
-    chart.title = "各一级指标得分率"
-    chart.legend = None
-    chart.varyColors = False
-    data = Reference(ws, min_col=5, min_row=first, max_row=last)
-    cats = Reference(ws, min_col=2, min_row=first, max_row=last)
-    chart.add_data(data, titles_from_data=False)
-    chart.set_categories(cats)
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 1
-    chart.y_axis.majorUnit = 0.2
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.majorGridlines = None
-    chart.x_axis.scaling.orientation = "maxMin"  # first section on top, as in the table
-    # openpyxl 3.1 writes axes as deleted unless told otherwise
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
-    for flag in ("showCatName", "showSerName", "showLegendKey", "showPercent", "showBubbleSize"):
-        setattr(chart.dataLabels, flag, False)
-    chart.dataLabels.numFmt = "0.0%"
-    chart.width = 17
-    chart.height = max(7.0, 1.0 * (last - first + 1) + 3)
-    ws.add_chart(chart, f"A{anchor_row}")
-
-
-# -- 评分明细 --------------------------------------------------------------------------------
-DETAIL_HEADERS = ("编号", "指标内容", "评分方法", "评分结果", "得分", "满分", "不涉及", "不涉及理由", "备注", "问题数", "责任单位", "评分人")
-
-
-def method_text(item: Item) -> str:
-    label = METHOD_LABELS.get(item.method, item.method)
-    if item.method == "deduction" and item.deduction:
-        label += f"（每处扣 {item.deduction.per_case:g} 分）"
-    if item.kind != "normal":
-        label = f"{KIND_LABELS[item.kind]}·{label}"
-    return label
-
-
-def add_detail_sheet(wb: Workbook, data: InspectionData) -> Worksheet:
-    ws = wb.create_sheet(DETAIL)
-    report, checklist, results = data.report, data.checklist, data.results
-    codes = [i.code for i in checklist.walk()]
-    set_widths(ws, (fit_width(codes, minimum=7, maximum=14), 50, 13, 10, 8, 8, 7, 16, 18, 7, 18, 9))
-    row = title_rows(ws, f"{_title_prefix(data)}评分明细", _subtitle(data), len(DETAIL_HEADERS))
-    header_row(ws, row, DETAIL_HEADERS)
-    head = row
-    counts: dict[str, int] = {}
-    for f in data.findings:
-        if f.item_code:
-            counts[f.item_code] = counts.get(f.item_code, 0) + 1
-    ws.sheet_properties.outlinePr.summaryBelow = False
-    for item in checklist.walk():
-        row += 1
-        depth = checklist.depth(item.code)
-        ns = report.nodes[item.code]
-        n_findings = sum(counts.get(node.code, 0) for node in item.walk())
-        text = item.full_text if item.is_leaf else f"{item.label}{item.title}" if item.label.endswith(("、", ".", "．")) else item.title
-        if item.is_leaf:
-            r = results.get(item.code)
-            scored = r is not None and r.value is not None and not r.na
-            values = [
-                item.code, text, method_text(item), describe_value(item, r),
-                _num(ns.earned) if scored else None, _num(item.points),
-                "是" if (r and r.na) else "", r.na_reason if r else "", r.note if r else "",
-                n_findings, _units(item.units), r.by if r else "",
-            ]
-            put_row(ws, row, values)
-        else:
-            values = [
-                item.code, text, KIND_LABELS[item.kind] if item.kind != "normal" else "",
-                f"已评 {ns.scored}/{ns.leaves}",
-                _num(ns.earned) if ns.applicable else None, _num(item.points),
-                "" if ns.applicable else "是", "", item.note, n_findings, _units(item.units), "",
-            ]
-            put_row(ws, row, values, font=FONT_BOLD, fill=SECTION_FILL)
-        ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top", indent=min(depth * 2, 15))
-        ws.cell(row=row, column=1).alignment = Alignment(vertical="top")
-        for col, fmt in ((5, POINTS_FORMAT), (6, POINTS_FORMAT), (10, "0")):
-            ws.cell(row=row, column=col).number_format = fmt
-            ws.cell(row=row, column=col).alignment = TOP_RIGHT
-        ws.cell(row=row, column=7).alignment = TOP_CENTER
-        if depth:
-            ws.row_dimensions[row].outline_level = min(depth, 7)
-        fit_row_height(ws, row)
-    last = row
-    row += 1
-    put_row(ws, row, ["合计", "", "", f"已评 {report.scored}/{report.leaves}", _num(report.total), _num(report.max_total),
-                      report.na or "", "", "", len(data.findings), "", ""], font=FONT_BOLD, fill=TOTAL_FILL)
-    for col in (5, 6):
-        ws.cell(row=row, column=col).number_format = POINTS_FORMAT
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
-    ws.auto_filter.ref = f"A{head}:{ws.cell(row=last, column=len(DETAIL_HEADERS)).coordinate}"
-    print_setup(ws, landscape=True, title_rows=f"{head}:{head}", footer=_footer(data))
-    return ws
 
 
 # -- 问题清单 --------------------------------------------------------------------------------
@@ -578,6 +291,7 @@ def write_xlsx(data: InspectionData, path: Path) -> None:
 
 
 __all__ = [
+    "DETAIL", "INFO", "SUMMARY", "method_text", "section_contribution",  # from .score_sheets
     "FINGERPRINT_FIELDS", "RECTIFICATION_HEADERS", "SHEET_NAMES", "XLSX_FORMAT", "add_detail_sheet",
     "add_findings_sheet", "add_identity_sheet", "add_info_sheet", "add_rectification_sheet", "add_summary_sheet",
     "build_workbook", "evidence_text", "finding_fingerprint", "rectification_values", "workbook_bytes", "write_xlsx",

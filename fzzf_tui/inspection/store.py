@@ -85,6 +85,12 @@ class InspectionSummary:
     date: str
     updated_at: str
     error: str = ""
+    valued: int = -1  # items with a value (0: nothing scored yet, show 未评); -1 unknown (old file)
+    unscored: int = -1
+
+    @property
+    def has_value(self) -> bool:
+        return self.valued > 0 if self.valued >= 0 else self.progress > 0
 
     def to_dict(self) -> dict[str, Any]:
         d = dict(self.__dict__)
@@ -250,10 +256,7 @@ class Inspection:
     def _update_summary(self) -> None:
         report = self.score()
         self.meta["summary"] = {
-            "progress": round(report.progress, 4),
-            "total": round(report.total, 4),
-            "percent": round(report.percent, 2),
-            "grade": report.grade,
+            **report.summary_dict(),  # the engine's numbers, rounded by its one rule
             "findings": len(self._findings),
             "open_findings": sum(1 for f in self._findings.values() if f.is_open),
         }
@@ -760,12 +763,13 @@ class InspectionStore:
 
 
 def read_summary(path: Path) -> InspectionSummary:
-    """Read a file's summary without building its checklist (cached by size and mtime)."""
+    """Read a file's summary without building its checklist (cached by size, mtime, inode
+    and ctime: a same-size change within the mtime's resolution must not show a stale score)."""
     from ..checklist.cache import _cache_path  # same cache folder, keyed by path
 
     try:
         st = path.stat()
-        stamp = [st.st_size, st.st_mtime_ns]
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
         cache = _cache_path(path).with_name("summary-" + _cache_path(path).name)
         try:
             blob = json.loads(cache.read_text(encoding="utf-8"))
@@ -798,6 +802,8 @@ def read_summary(path: Path) -> InspectionSummary:
             inspectors=list(meta.get("inspectors", [])),
             date=meta.get("date", ""),
             updated_at=meta.get("updated_at", ""),
+            valued=int(s.get("valued", -1)),
+            unscored=int(s.get("unscored", -1)),
         )
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)

@@ -89,12 +89,21 @@ async def test_demonstration_graded_flow(make_app, store) -> None:
         screen.goto("1.1.3")
         await fill_finding(pilot, "中介服务清单未公开", "30日内公开", "2026-12-31")
         assert isinstance(app.screen, InspectionScreen)
-        # yes/no items: y scores 是 on B.1; on a yes/no item n is 否
+        # 加分项: y is 符合. 减分项 are answered by name (y/n would read both ways on
+        # "发生…的"): n does not score P.1, enter opens 1 未发生（不减分） / 2 发生（减 20 分）
         screen.goto("B.1")
         await pilot.press("y")
+        assert screen.inspection.result("B.1").value == "符合"
         screen.goto("P.1")
-        await pilot.press("n")
-        assert screen.inspection.result("P.1").value is False
+        await pilot.press("y")
+        assert screen.inspection.result("P.1") is None
+        screen.goto("P.1")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert screen.inspection.result("P.1").value == "发生"
+        assert screen.report.penalty == 20
         assert screen.header.save_state == "saved"
         path = screen.inspection.path
         await finalize_from_summary(pilot, app)
@@ -115,7 +124,7 @@ async def test_demonstration_graded_flow(make_app, store) -> None:
         assert results["1.1.3"].value == "部分达到"
         assert results["1.1.4"].na and results["1.1.4"].na_reason == "本单位不承担此项职责"
         assert "1.1.5" not in results  # undone
-        assert results["B.1"].value is True and results["P.1"].value is False
+        assert results["B.1"].value == "符合" and results["P.1"].value == "发生"
         (finding,) = ins.findings()
         assert finding.item_code == "1.1.3"
         assert finding.description == "中介服务清单未公开"

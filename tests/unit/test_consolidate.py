@@ -123,12 +123,17 @@ def test_ranking_is_per_checklist_best_first_and_comparison_has_one_block_per_ch
     for r in table:
         groups.setdefault(r[R["检查清单"]], []).append(r)
     assert len(groups) == 2
-    for group in groups.values():
-        assert [r[R["名次"]] for r in group] == list(range(1, len(group) + 1))
-        percents = [r[R["得分率"]] for r in group]
-        assert percents == sorted(percents, reverse=True)
+    special_rows = next(g for g in groups.values() if g[0][R["检查类型"]] == "专项督察")
+    assert [r[R["名次"]] for r in special_rows] == list(range(1, len(special_rows) + 1))
+    percents = [r[R["得分率"]] for r in special_rows]
+    assert percents == sorted(percents, reverse=True)
+    # the 示范创建 inspections have one or two of 104 items scored: listed, not ranked
     demo_rows = next(g for g in groups.values() if g[0][R["检查类型"]] == "示范创建")
     assert [r[R["被检查单位"]] for r in demo_rows] == ["示范单位乙", "示范单位甲"]
+    assert [r[R["名次"]] for r in demo_rows] == ["—", "—"]
+    assert demo_rows[0][R["等次"]].startswith("未评定") and "不参与排名" in demo_rows[0][R["备注"]]
+    assert demo_rows[0][R["进度"]] == pytest.approx(2 / 104, abs=1e-4)
+    assert demo_rows[0][R["检查清单"]].endswith("（分值暂定）")
 
     comparison = list(wb["分项对比"].iter_rows(values_only=True))
     headers = [r for r in comparison if r[0] == "被检查单位"]
@@ -140,6 +145,7 @@ def test_ranking_is_per_checklist_best_first_and_comparison_has_one_block_per_ch
         nodes = ins.score().nodes
     assert by_unit["示范单位乙"][2] == pytest.approx(nodes["1"].percent / 100)
     assert by_unit["示范单位乙"][1] == pytest.approx(ins.score().percent / 100)
+    assert by_unit["示范单位乙"][2 + 3] == "未评"  # a section with nothing scored is 未评, not 0%
     assert len(specials) == 5
 
 

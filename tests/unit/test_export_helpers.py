@@ -32,8 +32,8 @@ def rich_demo_inspection(store: InspectionStore, checklist, folder: Path, finali
     ins.set_value("2.1.23", "未达到")
     for leaf in checklist.item("8").leaves():  # a whole 一级指标 不涉及 → renormalised
         ins.set_na(leaf.code, "由上级统一组织")
-    ins.set_value("B.1", "是")
-    ins.set_value("P.1", "否")  # the bad event happened: lose 20
+    ins.set_value("B.1", "符合")
+    ins.set_value("P.1", "发生")  # the bad event happened: lose 20
     minutes = Evidence.from_file(files["minutes"])
     photo = Evidence.from_file(files["photo"], text="办事大厅公示栏")
     ins.add_finding("行政审批中介服务清单未向社会公开", item_code="1.1.3", evidence=[minutes, "现场查阅门户网站"],

@@ -13,6 +13,7 @@ import pytest
 from fzzf_tui.exporting import export_inspection
 from fzzf_tui.exporting.cells import text_width, wrapped_lines
 from fzzf_tui.exporting.data import InspectionData
+from fzzf_tui.exporting.score_sheets import DETAIL_HEADERS
 from fzzf_tui.exporting.xlsx import (
     FINGERPRINT_FIELDS,
     RECTIFICATION_HEADERS,
@@ -63,10 +64,13 @@ def test_info_sheet_has_identity_score_and_dates(workbook, rich) -> None:
     assert isinstance(info["创建时间"], datetime) and isinstance(info["导出时间"], datetime)
     assert info["总分"] == pytest.approx(report.total) and info["满分"] == 1000
     assert info["得分率"] == pytest.approx(report.percent / 100)
-    assert info["等次"] == report.grade
+    assert info["等次"] == report.grade_text == "未评定（尚有 93 项未评）"
     assert info["完成度"] == pytest.approx(report.completion)
     assert info["检查状态"] == "已完成" and info["封存人"] == "测试员"
-    assert (info["加分"], info["减分"]) == (10, 20)
+    assert (info["加分"], info["减分"]) == (10, -20)  # signed amounts
+    assert info["评分人"] == "测试员（11 项）"
+    assert info["分值"].startswith("分值暂定")
+    assert "完成度要求" in info  # 示范创建 has one (完成度达90%以上)
     assert info["问题数"] == 4 and info["未销号问题数"] == 3
     assert info["审计链校验"] == "通过"
 
@@ -79,18 +83,24 @@ def test_summary_totals_equal_the_scoring_engine(workbook, rich) -> None:
     body = {r[0]: r for r in rows(ws, 4)}
     for code in "1234567":
         ns = report.nodes[code]
-        assert body[code][3] == pytest.approx(ns.earned, abs=1e-6)
-        assert body[code][4] == pytest.approx(ns.percent / 100, abs=1e-6)
+        if ns.has_value:
+            assert body[code][3] == ns.earned
+            assert body[code][4] == pytest.approx(ns.percent / 100, abs=1e-9)
+        else:  # nothing scored in the section: 未评, and no 0% bar
+            assert body[code][3] == "未评" and body[code][4] is None
         assert body[code][2] == rich.checklist.item(code).points
+    assert body["3"][3] == "未评"
     assert body["8"][3] == "不涉及" and body["8"][4] is None and body["8"][7] == 4
-    assert body["B"][3] == 10 and body["P"][3] == -20
+    # 加分项/减分项: signed amounts, no "out of"
+    assert body["B"][3] == 10 and body["P"][3] == -20 and body["B"][2] is None and body["P"][2] is None
+    assert ws.cell(row=3 + list(body).index("P") + 1, column=4).number_format == '+0.00;"−"0.00;0.00'
     total = body["合计"]
     assert total[2] == 1000
     assert total[3] == pytest.approx(report.total)
     assert total[4] == pytest.approx(report.percent / 100)
     assert total[8] == 4  # every finding
     assert body["1"][8] == 2 and body["3"][8] == 1  # 问题数 per section
-    assert body["等次"][2] == report.grade
+    assert body["等次"][2] == report.grade_text
     # base is renormalised over the applicable sections, then bonus and penalty apply
     assert report.total == pytest.approx(report.base + 10 - 20)
     # numbers are numbers
@@ -119,22 +129,26 @@ def test_detail_sheet_has_the_whole_tree(workbook, rich) -> None:
     assert codes[: checklist.item_count] == [i.code for i in checklist.walk()]
     assert codes[checklist.item_count] == "合计"
     by_code = {r[0]: r for r in body}
-    assert by_code["1.1.1"][3] == "完全达到" and by_code["1.1.1"][4] == 10 and by_code["1.1.1"][5] == 10
-    assert by_code["1.1.1"][8] == "资料齐全"
-    assert by_code["1.1.3"][8] == "+中介服务清单未公开"
-    assert by_code["1.1.5"][3] == "不涉及" and by_code["1.1.5"][6] == "是" and by_code["1.1.5"][7] == "本单位不承担企业开办职责"
-    assert by_code["1.1.4"][3] == "未评" and by_code["1.1.4"][4] is None
-    assert by_code["1.1"][4] == pytest.approx(report.nodes["1.1"].earned)
-    assert by_code["8"][6] == "是"
-    assert "市政府办公室" in by_code["1.1.1"][10]  # 责任单位
-    assert by_code["合计"][4] == pytest.approx(report.total)
+    h = {name: i for i, name in enumerate(DETAIL_HEADERS)}
+    assert [c.value for c in ws[3]] == list(DETAIL_HEADERS)
+    assert by_code["1.1.1"][h["评分结果"]] == "完全达到" and by_code["1.1.1"][h["得分"]] == 10 and by_code["1.1.1"][h["满分"]] == 10
+    assert by_code["1.1.1"][h["检查备注"]] == "资料齐全"
+    assert by_code["1.1.3"][h["检查备注"]] == "+中介服务清单未公开"
+    assert by_code["1.1.5"][h["评分结果"]] == "不涉及" and by_code["1.1.5"][h["不涉及"]] == "是"
+    assert by_code["1.1.5"][h["不涉及理由"]] == "本单位不承担企业开办职责" and by_code["1.1.5"][h["应得分"]] is None
+    assert by_code["1.1.4"][h["评分结果"]] == "未评" and by_code["1.1.4"][h["得分"]] is None
+    assert by_code["1.1"][h["得分"]] == report.nodes["1.1"].earned
+    assert by_code["8"][h["不涉及"]] == "是"
+    assert "市政府办公室" in by_code["1.1.1"][h["责任单位"]]
+    assert by_code["1.1.1"][h["评分人"]] == "测试员"
+    assert by_code["合计"][h["得分"]] == report.total
     # hierarchy: outline levels and indentation follow depth
     row_of = {ws.cell(row=r, column=1).value: r for r in range(4, ws.max_row + 1)}
     assert ws.row_dimensions[row_of["1"]].outline_level == 0
     assert ws.row_dimensions[row_of["1.1"]].outline_level == 1
     assert ws.row_dimensions[row_of["1.1.1"]].outline_level == 2
     assert ws.cell(row=row_of["1.1.1"], column=2).alignment.indent > ws.cell(row=row_of["1.1"], column=2).alignment.indent
-    assert ws.freeze_panes == "A4" and ws.auto_filter.ref.startswith("A3:L")
+    assert ws.freeze_panes == "A4" and ws.auto_filter.ref.startswith("A3:P")
 
 
 def test_every_finding_is_in_both_lists(workbook, rich) -> None:
@@ -275,7 +289,7 @@ def test_empty_inspection_exports(store, special_checklist, tmp_path) -> None:
     assert ws["A4"].value == "本次检查未发现需要整改的问题。"
     assert not ws.data_validations.dataValidation
     total = {r[0]: r for r in rows(wb["评分汇总"], 4)}["合计"]
-    assert total[3] == 0 and total[2] == 100
+    assert total[3] == "未评" and total[2] == 100  # nothing scored is not 0 points
 
 
 def test_annual_checklist_with_338_leaves(store, annual_checklist, tmp_path) -> None:
@@ -293,7 +307,7 @@ def test_annual_checklist_with_338_leaves(store, annual_checklist, tmp_path) -> 
     total = {r[0]: r for r in rows(wb["评分汇总"], 4)}["合计"]
     assert total[3] == pytest.approx(report.total)
     detail_codes = [r[0] for r in wb["评分明细"].iter_rows(min_row=4, values_only=True)]
-    assert len([c for c in detail_codes if c != "合计"]) == annual_checklist.item_count
+    assert len(detail_codes[: detail_codes.index("合计")]) == annual_checklist.item_count
 
 
 def test_control_characters_do_not_break_the_export(store, special_checklist, tmp_path) -> None:

@@ -6,6 +6,7 @@ loader finds are mapped back to cells by :func:`locate`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,9 @@ from .layout import FIELD_NAMES, LIST_FIELDS, TEXT_FIELDS
 from .rules import leaf_method
 from .structure import Node, TreeBuilder
 from .text import fmt_number
+
+# 一票否决 cell: “不合格” or “不合格；总分0” (等次 and an optional cap on the total)
+VETO_RE = re.compile(r"^\s*(?:等次[：:]?\s*)?([^；;，,\s]+)\s*(?:[；;，,]\s*总分\s*[：:]?\s*([0-9.]+)\s*分?)?\s*$")
 
 
 @dataclass
@@ -82,6 +86,13 @@ class DictBuilder:
         for key in TEXT_FIELDS:
             if v.get(key):
                 d[key] = v[key]
+        if "veto" in d:
+            m = VETO_RE.match(d["veto"])
+            if m is None:
+                self.problem(node.refs.get("veto", node.ref), f"指标 {code} 的一票否决“{d['veto']}”应写成“不合格”或“不合格；总分0”", "已忽略")
+                del d["veto"]
+            else:
+                d["veto"] = {"grade": m.group(1)} | ({"total": float(m.group(2))} if m.group(2) else {})
         kind = v.get("kind_resolved") or parent_kind
         if kind != parent_kind and not top:
             self.problem(node.refs.get("kind", node.ref), f"指标 {code}：加分项/减分项只能设在第一级", "已按上级的类型处理")

@@ -191,7 +191,7 @@ def import_table(
         )
     data["provisional"] = info.get("provisional", [])
     scoring: dict[str, Any] = {}
-    for key in ("children_sum", "completion_threshold", "grades", "levels", "default_method", "deduction"):
+    for key in ("children_sum", "completion_threshold", "complete_levels", "grades", "levels", "default_method", "deduction"):
         if key in info:
             scoring[key] = info[key]
     total = info.get("total", tree.total)

@@ -11,6 +11,9 @@ from .layout import INFO_ROWS, INFO_SHEET_NAMES
 from .text import norm, parse_bool, parse_deduction, parse_fraction, parse_grades, parse_levels, parse_method, parse_number
 
 
+NO_THRESHOLD = ("无", "不设", "没有", "none")
+
+
 def is_info_sheet(name: str) -> bool:
     return norm(name) in {norm(n) for n in INFO_SHEET_NAMES}
 
@@ -43,7 +46,7 @@ def read_info(sheet: Grid, report: Report) -> tuple[dict[str, Any], dict[str, st
                 report.error(ref, f"格式 “{text}” 不受支持，应为 {FORMAT}")
         elif key in ("id", "title", "type", "version", "source", "description"):
             values[key] = str(raw).strip() if isinstance(raw, str) else text
-        elif key == "provisional":
+        elif key in ("provisional", "complete_levels"):
             values[key] = [s for s in re.split(r"[\n,，、;；\s]+", text) if s]
         elif key == "total":
             number = float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else parse_number(text)
@@ -59,7 +62,9 @@ def read_info(sheet: Grid, report: Report) -> tuple[dict[str, Any], dict[str, st
                 values[key] = b
         elif key == "completion_threshold":
             number = float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else parse_fraction(text)
-            if number is None:
+            if text.strip() in NO_THRESHOLD:
+                values[key] = None  # the source sets none
+            elif number is None:
                 report.error(ref, f"完成度阈值 “{text}” 应为 0–1 的小数或百分数，如 0.9 或 90%")
             else:
                 values[key] = number

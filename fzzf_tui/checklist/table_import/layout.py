@@ -16,8 +16,8 @@ INFO_SHEET = "清单信息"
 GUIDE_SHEET = "填写说明"
 INFO_SHEET_NAMES = ("清单信息", "基本信息", "清单属性")
 
-LIST_FIELDS = ("evidence", "units", "offices", "na_conditions")
-TEXT_FIELDS = ("text", "criteria", "note")
+LIST_FIELDS = ("evidence", "units", "offices", "na_conditions", "lead_units")
+TEXT_FIELDS = ("text", "criteria", "note", "veto", "grade_cap")
 HEADING_FIELDS = ("level1", "level2", "level3", "level4", "content", "title")
 
 
@@ -70,10 +70,18 @@ COLUMNS: tuple[Column, ...] = (
     Column("na_conditions", "不涉及情形", ("不涉及情形", "不涉及", "不适用情形", "不涉及条件", "不适用",
                                            "na_conditions"),
            "何种情况下本项不涉及（不适用），每行一条，如“中直机构不涉及”。", ""),
-    Column("note", "备注", ("备注", "附注", "维护说明", "note"),
-           "给清单维护者的备注（不显示给被检查单位）。", ""),
+    Column("note", "备注", ("备注", "附注", "维护说明", "来源说明", "note", "source_note"),
+           "清单维护者关于原文的说明（如“原文缺标题，据上下文恢复”）；检查时单独显示为“来源说明”，"
+           "不与检查人员的备注混在一起。", ""),
     Column("kind", "类型", ("类型", "指标类型", "项目类型", "加减分", "加分/减分", "kind"),
            "只对第一级填写：加分项、减分项；普通指标留空。下级自动继承。", ""),
+    Column("lead_units", "其中牵头", ("其中牵头", "牵头单位（角色）", "lead_units"),
+           "责任单位中的牵头单位，每行一个（须是“责任单位”中的一项）。", ""),
+    Column("veto", "一票否决", ("一票否决", "否决项", "veto"),
+           "只对末级指标填写：该项失分（减分项为“发生”）时等次直接定为此等次，可加总分上限，"
+           "如“不合格”或“不合格；总分0”。", ""),
+    Column("grade_cap", "等次上限", ("等次上限", "最高等次", "grade_cap"),
+           "只对末级指标填写：该项失分时等次最高为此等次，如“合格”。", ""),
 )
 
 # Level columns of published tables; fzzf's own layout uses 层级 + 标题 instead.
@@ -116,8 +124,12 @@ INFO_ROWS: tuple[InfoRow, ...] = (
     InfoRow("total", "总分", ("总分", "满分", "total"), "第一级普通指标分值之和（加分项、减分项不计入）。留空则自动求和。"),
     InfoRow("children_sum", "上级分值等于下级之和", ("上级分值等于下级之和", "分值逐级求和", "children_sum"),
             "是：每个上级指标的分值必须等于下级分值之和；否：不检查。"),
-    InfoRow("completion_threshold", "完成度阈值", ("完成度阈值", "完成度", "completion_threshold"),
-            "完全达到的末级指标所占比例达到多少才算达标，如 0.9 或 90%。"),
+    InfoRow("completion_threshold", "完成度阈值", ("完成度阈值", "完成度", "完成度要求", "completion_threshold",
+                                                  "pass_threshold"),
+            "原文规定的完成度要求，如 0.9 或 90%（示范创建“完成度达90%以上”）。原文没有规定的填“无”"
+            "（留空按旧版默认 0.9 处理）。"),
+    InfoRow("complete_levels", "完成档次", ("完成档次", "计为完成的档次", "complete_levels"),
+            "分档评分时哪些档次计为“完成”（用于完成度），每行一个，如“完全达到”“基本达到”。留空：得满分才算完成。"),
     InfoRow("grades", "等级", ("等级", "等级划分", "grades"), "每行一个“等级名称：最低得分率（0–100）”，从高到低，如“优秀：90”。"),
     InfoRow("levels", "默认档次", ("默认档次", "档次", "levels"), "分档评分的默认档次，每行“名称：比例（0–1）”，如“基本达到：0.8”。"),
     InfoRow("default_method", "默认评分方法", ("默认评分方法", "评分方法", "default_method"),

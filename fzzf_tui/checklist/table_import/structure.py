@@ -322,7 +322,7 @@ class TreeBuilder:
             for text, ref, _ in cells:
                 if self.exact:
                     items = split_lines(text)
-                elif name in ("units", "offices"):
+                elif name in ("units", "offices", "lead_units"):
                     items = split_units(text)
                 else:
                     items = split_items(text)

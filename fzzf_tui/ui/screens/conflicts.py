@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from ...checklist import Item
+from ...inspection import Result, describe_value
 from .. import keymap
 from ..text import truncate
 from ..widgets.key_bar import KeyBar
@@ -17,15 +19,13 @@ if TYPE_CHECKING:
     from .inspection import InspectionScreen
 
 
-def describe_candidate(result: dict[str, Any]) -> str:
+def describe_candidate(result: dict[str, Any], item: Item | None = None) -> str:
+    """A candidate in words: 发生/未发生 for a 减分项 (never a bare 是/否 that reads both ways)."""
     if result.get("na"):
         return f"不涉及（{result.get('na_reason', '')}）"
-    value = result.get("value")
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    return str(value)
+    if item is not None:
+        return describe_value(item, Result.from_dict(result))
+    return str(result.get("value"))
 
 
 class ConflictsTable(DataTable):
@@ -59,6 +59,10 @@ class ConflictsScreen(ModalScreen[None]):
         self.reload()
         table.focus()
 
+    def _item(self, code: str) -> Item | None:
+        checklist = self.owner.inspection.checklist
+        return checklist.item(code) if checklist.has_item(code) else None
+
     def reload(self) -> None:
         conflicts = self.owner.inspection.conflicts()
         self.query_one("#conflicts-title", Static).update(f"合并冲突  待处理 {len(conflicts)} 项")
@@ -72,7 +76,7 @@ class ConflictsScreen(ModalScreen[None]):
                     c["code"] if n == 1 else "",
                     str(n),
                     truncate(str(cand.get("by", "")), 10),
-                    truncate(describe_candidate(cand["result"]), 22),
+                    truncate(describe_candidate(cand["result"], self._item(c["code"])), 22),
                     str(cand.get("at", ""))[:16].replace("T", " "),
                 )
         if not conflicts:

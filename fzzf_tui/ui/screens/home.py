@@ -13,6 +13,7 @@ from ...errors import FzzfError
 from ...inspection import InspectionSummary
 from .. import keymap
 from ..widgets.key_bar import KeyBar
+from ..text import fmt_points
 from ..widgets.inspection_table import InspectionTable
 
 SORTS = (
@@ -21,7 +22,7 @@ SORTS = (
     ("type", "检查类型", lambda s: s.type, False),
     ("checklist", "清单", lambda s: (s.checklist_title, s.checklist_version), False),
     ("progress", "进度", lambda s: s.progress, True),
-    ("score", "得分", lambda s: s.total, True),
+    ("score", "得分", lambda s: s.total if s.has_value else -1.0, True),  # 未评 sorts below 0
     ("status", "状态", lambda s: s.status, False),
 )
 SORT_BY_KEY = {key: (label, fn, desc) for key, label, fn, desc in SORTS}
@@ -124,7 +125,8 @@ class HomeScreen(Screen):
             return
         detail.update(
             f"{s.unit} · {s.checklist_title} {s.checklist_version} · 检查组：{'、'.join(s.inspectors) or '-'}"
-            f" · 日期 {s.date} · 得分 {s.total:g} {s.grade} · 问题 {s.findings}（未销号 {s.open_findings}）"
+            f" · 日期 {s.date} · 得分 {fmt_points(s.total) if s.has_value else '未评'} {s.grade or '未评定'}"
+            f" · 问题 {s.findings}（未销号 {s.open_findings}）"
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -18,7 +18,8 @@ from textual.widgets import Static, Tree
 
 from ...checklist import Item
 from ...errors import FzzfError, InspectionLocked, InvalidValue, ReadOnlyInspection
-from ...inspection import IN_PROGRESS, Inspection
+from ...inspection import IN_PROGRESS, Inspection, describe_value
+from ...inspection.scoring import yesno_choices
 from ...inspection.lock import describe_holder
 from .. import keymap
 from ..widgets.key_bar import KeyBar
@@ -183,8 +184,8 @@ class InspectionScreen(Screen):
             else:
                 ns = nodes[item.code]
                 views[item.code] = NodeView(
-                    scored=ns.scored, leaves=ns.leaves, earned=round(ns.earned, 2), max=round(ns.max, 2),
-                    applicable=ns.applicable,
+                    scored=ns.scored, leaves=ns.leaves, earned=ns.earned, max=ns.max, applicable=ns.applicable,
+                    has_value=ns.has_value, signed=ns.signed, kind=item.kind,
                 )
         return views
 
@@ -199,7 +200,10 @@ class InspectionScreen(Screen):
         header = self.header
         header.set_title(f"{ins.unit} · {c.type} · {c.title} {c.version}")
         r = self.report
-        stats = f"已评 {r.scored}/{r.leaves}  得分 {fmt_points(r.total)}/{fmt_points(r.max_total)} {r.grade}"
+        score = f"{fmt_points(r.total)}/{fmt_points(r.max_total)}" if r.has_value else "未评"
+        stats = f"进度 {r.scored}/{r.leaves}  得分 {score} {r.grade or '未评定'}"
+        if c.points_provisional:
+            stats = "分值暂定  " + stats
         if self.filter != "all":
             stats += f"  [筛选:{FILTER_NAMES[self.filter]}]"
         header.set_stats(stats)
@@ -240,7 +244,8 @@ class InspectionScreen(Screen):
     def _binding_state(self) -> tuple:
         item = self.current_item()
         leaf = item is not None and item.is_leaf
-        return (self.writable, leaf, item.method if leaf else "", len(item.levels) if leaf else 0, self.retry is not None)
+        return (self.writable, leaf, item.method if leaf else "", item.kind if leaf else "", len(item.levels) if leaf else 0,
+                self.retry is not None)
 
     def _refresh_bindings_if_changed(self) -> None:
         # The key bar only changes when the kind of item under the cursor does.
@@ -304,6 +309,9 @@ class InspectionScreen(Screen):
             if not self.writable or item is None or not item.is_leaf:
                 return False if action == "score_no" else None
             m = item.method
+            if m == "yesno" and item.kind == "penalty" and action in ("score_digit", "score_yes", "score_no"):
+                # 是/否 keys would read both ways on "发生…的": a 减分项 is answered by name (enter)
+                return False if action == "score_no" else None
             if action == "score_digit":
                 d = int(parameters[0]) if parameters else 0
                 if m == "graded":
@@ -342,7 +350,7 @@ class InspectionScreen(Screen):
         if m == "graded":
             self._set(item, item.levels[digit - 1].name)
         elif m == "yesno":
-            self._set(item, digit == 1)
+            self._set(item, yesno_choices(item)[digit - 1][0])
         elif m == "deduction":
             self._set(item, digit)
         elif m == "points":
@@ -353,12 +361,12 @@ class InspectionScreen(Screen):
     def action_score_yes(self) -> None:
         item = self._leaf()
         if item is not None:
-            self._set(item, True)
+            self._set(item, yesno_choices(item)[0][0] if item.method == "yesno" else True)
 
     def action_score_no(self) -> None:
         item = self._leaf()
         if item is not None:
-            self._set(item, False)
+            self._set(item, yesno_choices(item)[1][0])
 
     def _cases(self, item: Item) -> int:
         r = self.inspection.result(item.code)
@@ -384,8 +392,8 @@ class InspectionScreen(Screen):
             if item.method == "graded":
                 choices = [(lv.name, f"{lv.name}（{fmt_points(lv.fraction * item.points)} 分）") for lv in item.levels]
             elif item.method == "yesno":
-                choices = [("是", f"是（{fmt_points(item.points)} 分）"), ("否", "否（0 分）")]
-                current = None if current is None else ("是" if current else "否")
+                choices = yesno_choices(item)
+                current = None if current is None else describe_value(item, result)
             else:
                 choices = [("已检查", "已检查")]
                 current = "已检查" if current else None

@@ -15,6 +15,7 @@ from textual.app import App
 
 from ...errors import FzzfError
 from ...inspection import Inspection
+from ..text import fmt_points
 from .dialogs import ChoiceDialog, ConfirmDialog, PromptDialog
 
 Run = Callable[[Callable[[Inspection], Any], bool], "str | None"]
@@ -25,12 +26,19 @@ def finalize_message(ins: Inspection) -> str:
     lines = [
         "完成后，评分和问题将被封存（整改状态仍可更新）；以后如需修改，须重新打开并说明原因。",
         "",
-        f"已评 {r.scored}/{r.leaves} 项，完成度 {r.completion * 100:.0f}%（清单要求 {r.completion_threshold * 100:.0f}%）",
+        f"进度 {r.progress * 100:.2f}%：已评 {r.valued} 项、不涉及 {r.na} 项，共 {r.leaves} 项。",
     ]
-    if r.scored < r.leaves:
-        lines.append(f"注意：还有 {r.leaves - r.scored} 项未评，未评项按 0 分计。")
-    if not r.ready:
+    completion = "—" if r.completion is None else f"{r.completion * 100:.2f}%"
+    if r.completion_threshold is not None:
+        completion += f"（清单要求 {r.completion_threshold * 100:.0f}%）"
+    lines.append(f"完成度 {completion}；得分 {fmt_points(r.total) if r.has_value else '未评'}，等次 {r.grade_text}。")
+    if r.unscored:
+        lines.append(f"注意：还有 {r.unscored} 项未评：未评项不得分，且不评定等次。")
+    if r.ready is False:
         lines.append("注意：完成度未达到清单要求。")
+    conflicts = ins.conflicts()
+    if conflicts:
+        lines.append(f"注意：还有 {len(conflicts)} 项合并冲突未处理（按 c 处理）。")
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
-"""汇总: total, grade, 完成度 against the threshold, per-section bars, findings by severity and status."""
+"""汇总: total, grade, 加分/减分, 进度 and 完成度 (against the threshold where the checklist has
+one), per-section bars, findings by severity and status."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual.widgets import Static
 from ...inspection import FINISHED, IN_PROGRESS, SEVERITIES, STATUSES, Inspection
 from .. import keymap
 from ..widgets.key_bar import KeyBar
+from ...inspection.scoring import format_signed
 from ..text import fmt_points, truncate
 from ..widgets.score_bars import Bar, ScoreBars
 from . import lifecycle
@@ -23,23 +25,40 @@ if TYPE_CHECKING:
 
 
 def totals_text(ins: Inspection) -> Text:
+    """总分, 等次, 加分/减分 (signed), 一票否决, 进度 and 完成度 — the words `fzzf show` uses."""
     r = ins.score()
     c = ins.checklist
     t = Text()
+    if c.points_provisional:
+        t.append(" 分值暂定 ", "bold black on yellow")
+        t.append(" 来源文件未规定分值，本清单分值为暂定值\n", "dim")
     t.append("总分 ", "bold")
-    t.append(f"{fmt_points(r.total)} / {fmt_points(r.max_total)}", "bold")
-    t.append(f"（{r.percent:.1f}%）  ")
-    t.append("等级 ", "bold")
-    t.append(r.grade or "-", "bold reverse")
+    if r.has_value:
+        t.append(f"{fmt_points(r.total)} / {fmt_points(r.max_total)}", "bold")
+        t.append(f"（{r.percent:.2f}%）  ")
+    else:
+        t.append(f"未评（满分 {fmt_points(r.max_total)}）  ", "bold yellow")
+    t.append("等次 ", "bold")
+    t.append(r.grade_text, "bold reverse" if r.grade else "yellow")
     t.append("\n")
-    if r.bonus or r.penalty or any(i.kind != "normal" for i in c.items):
-        t.append(f"基础分 {fmt_points(r.base)}  加分 {fmt_points(r.bonus)}  减分 {fmt_points(r.penalty)}\n")
+    if any(i.kind != "normal" for i in c.items) and r.has_value:
+        t.append(f"基础分 {fmt_points(r.base)}  加分项 {format_signed(r.bonus)}  减分项 {format_signed(-r.penalty)}\n")
+    for o in r.overrides:
+        t.append(o.describe() + "\n", "bold red" if o.kind == "veto" else "bold yellow")
+    t.append("进度 ", "bold")
+    t.append(f"{r.progress * 100:.2f}%", "green" if r.unscored == 0 else "yellow")
+    t.append(f"（已评 {r.valued} 项、不涉及 {r.na} 项，共 {r.leaves} 项；未评 {r.unscored} 项）\n")
     t.append("完成度 ", "bold")
-    t.append(f"{r.completion * 100:.1f}%", "green" if r.ready else "yellow")
-    t.append(f"（要求 {r.completion_threshold * 100:.0f}%，")
-    t.append("已达到" if r.ready else "未达到", "green" if r.ready else "bold yellow")
-    t.append("）  ")
-    t.append(f"已评 {r.scored}/{r.leaves} 项，其中不涉及 {r.na} 项\n")
+    if r.completion is None:
+        t.append("—（尚未评分）", "yellow")
+    else:
+        ok = r.ready is not False
+        t.append(f"{r.completion * 100:.2f}%", "green" if ok else "yellow")
+    if r.completion_threshold is not None:
+        t.append(f"（要求 {r.completion_threshold * 100:.0f}%，")
+        t.append("已达到" if r.ready else "未达到", "green" if r.ready else "bold yellow")
+        t.append("）")
+    t.append("\n")
     t.append(f"状态 {ins.status}  检查日期 {ins.meta.get('date', '')}  检查组 {'、'.join(ins.meta.get('inspectors', [])) or '-'}\n", "dim")
     return t
 
@@ -49,9 +68,9 @@ def section_bars(ins: Inspection) -> list[Bar]:
     bars = []
     for item in ins.checklist.items:
         ns = r.nodes[item.code]
-        note = {"bonus": "加分项", "penalty": "减分项"}.get(item.kind, "")
         bars.append(Bar(f"{item.code} {truncate(item.title, 18)}", ns.earned, ns.max, ns.scored, ns.leaves,
-                        ns.applicable, note))
+                        ns.applicable, "", kind=item.kind, signed=ns.signed, has_value=ns.has_value,
+                        na=ns.na_leaves))
     return bars
 
 

@@ -18,6 +18,7 @@ from textual.widgets.tree import TreeNode
 
 from ...checklist import Checklist
 from .. import keymap
+from ...inspection.scoring import format_signed
 from ..text import cell_len, fmt_points, pad, truncate
 
 # Marker per leaf state: ASCII only, three cells each, so columns never shift.
@@ -41,6 +42,9 @@ class NodeView:
     earned: float = 0.0
     max: float = 0.0
     applicable: bool = True
+    has_value: bool = True  # False: nothing scored below, shown as 未评 rather than 0
+    signed: float | None = None  # 加分项/减分项: the signed amount instead of earned/max
+    kind: str = "normal"
 
 
 class ChecklistTree(Tree[str]):
@@ -227,10 +231,14 @@ class ChecklistTree(Tree[str]):
             text.append(toggle, base_style + TOGGLE)
             text.append(code, code_style)
             stats = f"{view.scored}/{view.leaves}"
-            if view.applicable:
-                stats += f" {fmt_points(view.earned)}/{fmt_points(view.max)}"
-            else:
+            if not view.applicable:
                 stats += " 不涉及"
+            elif view.kind != "normal":
+                stats += " 未评" if view.signed is None else f" {format_signed(view.signed)}"
+            elif not view.has_value:
+                stats += f" 未评/{fmt_points(view.max)}"
+            else:
+                stats += f" {fmt_points(view.earned)}/{fmt_points(view.max)}"
             room = width - 2 - cell_len(code) - 1
             if room - cell_len(stats) - 1 >= 6:
                 text.append(" " + pad(item.title, room - cell_len(stats) - 1) + " ")

@@ -30,7 +30,7 @@ def row_cells(s: InspectionSummary, year: int, unit_w: int = 14, list_w: int = 1
             Text(truncate(s.path.name, unit_w), "red"), "", "", "", "", Text("出错", STATUS_STYLE["出错"]), "",
         ]
     checklist = f"{s.checklist_title} {s.checklist_version}".strip()
-    score = fmt_points(s.total) if s.progress > 0 else "-"
+    score = fmt_points(s.total) if s.has_value else "未评"
     return [
         truncate(s.unit, unit_w),
         truncate(s.type, 8),

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from ...checklist import KIND_LABELS, METHOD_LABELS, Item
 from ...inspection import Finding, Result, describe_value
-from ...inspection.scoring import NodeScore
+from ...inspection.scoring import NodeScore, format_signed, yesno_choices
 from ..text import fmt_points, wrap_text
 
 def _heading(text: Text, title: str) -> None:
@@ -25,7 +25,10 @@ def scoring_help(item: Item) -> str:
     if m == "graded":
         return "数字键选择档次；回车打开选择框"
     if m == "yesno":
-        return "y 是 / n 否"
+        if item.kind == "penalty":  # y/n would read both ways on "发生…的": choose by name
+            return "回车选择：" + " / ".join(label for _, label in yesno_choices(item))
+        (yes, yes_label), (no, no_label) = yesno_choices(item)
+        return f"y {yes_label} / n {no_label}"
     if m == "deduction":
         d = item.deduction
         rule = f"每处扣 {fmt_points(d.per_case)} 分，最低 {fmt_points(d.floor)} 分" if d else ""
@@ -53,13 +56,20 @@ def render_item(
     t.append("\n")
     t.append(item.title, "bold")
     t.append("\n")
-    facts = [f"{fmt_points(item.points)} 分"]
-    if item.kind != "normal":
-        facts.append(KIND_LABELS.get(item.kind, item.kind))
+    if item.kind == "bonus":
+        facts = [f"加分项（{'符合' if item.is_leaf else '合计不超过'} +{fmt_points(item.points)} 分）"]
+    elif item.kind == "penalty":
+        facts = [f"减分项（{'发生' if item.is_leaf else '合计不超过'} −{fmt_points(item.points)} 分）"]
+    else:
+        facts = [f"满分 {fmt_points(item.points)} 分"]
     if item.is_leaf:
         facts.insert(0, METHOD_LABELS.get(item.method, item.method))
     t.append(" · ".join(facts), "dim")
     t.append("\n")
+    if item.veto is not None:
+        t.append(f"一票否决：本项失分{'（发生）' if item.kind == 'penalty' else ''}则等次为{item.veto.grade}\n", "bold red")
+    if item.grade_cap:
+        t.append(f"等次上限：本项失分{'（发生）' if item.kind == 'penalty' else ''}则等次至多为{item.grade_cap}\n", "bold yellow")
 
     if not item.is_leaf:
         if score is not None:
@@ -68,10 +78,17 @@ def render_item(
             if score.na_leaves:
                 t.append(f"（其中不涉及 {score.na_leaves} 项）")
             t.append("\n")
-            if score.applicable:
-                t.append(f"得分 {fmt_points(score.earned)} / {fmt_points(score.max)}")
-            else:
+            if not score.applicable:
                 t.append("本部分全部不涉及，不计分")
+            elif item.kind != "normal":
+                t.append("未评" if score.signed is None else f"{KIND_LABELS[item.kind]} {format_signed(score.signed)} 分")
+            elif not score.has_value:
+                t.append(f"未评（满分 {fmt_points(score.max)}）")
+            else:
+                t.append(f"得分 {fmt_points(score.earned)} / {fmt_points(score.max)}")
+                if score.renormalised:
+                    t.append(f"（按适用项折算：{fmt_points(score.children_earned)} ÷ {fmt_points(score.applicable_max)}"
+                             f" × {fmt_points(score.max)}）", "dim")
             t.append("\n")
     if item.text and item.text != item.title:
         _heading(t, "原文")
@@ -88,9 +105,10 @@ def render_item(
                 t.append("\n")
         t.append(scoring_help(item), "dim")
         t.append("\n")
+    lead = set(item.lead_units)
     for title, values in (
         ("佐证材料", item.evidence),
-        ("责任单位", item.units),
+        ("责任单位", tuple(f"{u}（牵头）" if u in lead else u for u in item.units)),
         ("责任处室", item.offices),
         ("不涉及情形", item.na_conditions),
     ):
@@ -107,12 +125,15 @@ def render_item(
         if result is not None and result.na:
             t.append(f"  理由：{result.na_reason}")
         elif score is not None and result is not None and result.value is not None:
-            t.append(f"  得 {fmt_points(score.earned)} / {fmt_points(score.max)} 分")
+            if item.kind != "normal":
+                t.append(f"  {KIND_LABELS[item.kind]} {format_signed(score.signed or 0)} 分")
+            else:
+                t.append(f"  得 {fmt_points(score.earned)} / {fmt_points(score.max)} 分")
         t.append("\n")
         if result is not None and result.by:
             t.append(f"{result.by}  {result.at.replace('T', ' ')[:19]}\n", "dim")
         if result is not None and result.note:
-            _heading(t, "备注")
+            _heading(t, "检查备注")
             t.append(result.note + "\n")
         _heading(t, f"问题（{len(findings)}）")
         if not findings:
@@ -128,9 +149,10 @@ def render_item(
             if extra:
                 t.append("（" + "，".join(extra) + "）", "dim")
             t.append("\n")
-    if item.note:
-        _heading(t, "说明")
-        t.append(item.note + "\n")
+    if item.source_note:
+        _heading(t, "来源说明")
+        t.append("（清单维护者对原文的说明，不是检查意见）\n", "dim")
+        t.append(item.source_note + "\n", "dim")
     return t
 
 

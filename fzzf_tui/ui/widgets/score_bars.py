@@ -11,7 +11,10 @@ from typing import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from ...inspection.scoring import format_signed
 from ..text import cell_len, fmt_points, pad
+
+KINDS = {"bonus": "加分", "penalty": "减分"}
 
 
 @dataclass(frozen=True)
@@ -19,10 +22,14 @@ class Bar:
     label: str
     earned: float
     max: float
-    scored: int
+    scored: int  # answered (a value or 不涉及)
     leaves: int
     applicable: bool = True
     note: str = ""
+    kind: str = "normal"  # bonus/penalty: a signed amount, not a bar out of a maximum
+    signed: float | None = None
+    has_value: bool = True  # False: nothing scored yet, shown as 未评 (not an empty 0% bar)
+    na: int = 0
 
 
 def render_bars(bars: Sequence[Bar], width: int) -> Text:
@@ -32,17 +39,26 @@ def render_bars(bars: Sequence[Bar], width: int) -> Text:
     t = Text(no_wrap=True)
     for b in bars:
         t.append(pad(b.label, label_w) + " ")
-        if b.applicable and b.max > 0:
+        if b.kind != "normal" and b.applicable:
+            cap = ("+" if b.kind == "bonus" else "−") + fmt_points(b.max)
+            amount = "未评" if b.signed is None else format_signed(b.signed)
+            style = "dim" if b.signed is None else "bold green" if b.kind == "bonus" else "bold red"
+            t.append(pad(f" {KINDS.get(b.kind, '')} {amount}", bar_w), style)
+            stats = f" 合计不超过{cap}"
+        elif b.applicable and b.max > 0 and b.has_value:
             frac = max(0.0, min(1.0, b.earned / b.max))
             filled = round(frac * bar_w)
             colour = "green" if frac >= 0.9 else "yellow" if frac >= 0.6 else "red"
             t.append(" " * filled, f"on {colour}")
             t.append(" " * (bar_w - filled), "on grey23")
-            stats = f" {fmt_points(b.earned)}/{fmt_points(b.max)} {frac * 100:.0f}%"
+            stats = f" {fmt_points(b.earned)}/{fmt_points(b.max)} {fmt_points(100 * b.earned / b.max)}%"
+        elif b.applicable:
+            t.append(pad(" 未评", bar_w), "yellow")
+            stats = ""
         else:
             t.append(pad(" 不涉及", bar_w), "dim")
             stats = ""
-        stats += f" 已评{b.scored}/{b.leaves}"
+        stats += f" 已评{b.scored - b.na}/{b.leaves}"
         if b.note:
             stats += f" {b.note}"
         t.append(stats)
