@@ -182,8 +182,10 @@ def add_commands(cli: click.Group) -> None:
         """新建检查，输出编号和文件路径。"""
         from .plugins import get_plugins
 
-        checklist = get_plugins().get_checklist(checklist_id)
-        ins = InspectionStore().create(checklist, unit, inspectors, date_, who=who)
+        plugins = get_plugins()
+        checklist = plugins.get_checklist(checklist_id)
+        ins = InspectionStore().create(checklist, unit, inspectors, date_, who=who,
+                                       extra_meta=plugins.provenance(checklist_id))
         try:
             if as_json:
                 echo_json({"id": ins.id, "file": str(ins.path), "checklist": checklist.id, "hash": checklist.content_hash})

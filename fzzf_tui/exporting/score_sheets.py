@@ -12,7 +12,7 @@ what each number means, so a clerk can check them by hand:
 
 Column layouts:
 
-``检查信息``  项目 | 内容.
+``检查信息``  项目 | 内容 (清单来源: the plugin and version that provided the checklist, when recorded).
 ``评分汇总``  编号 | 一级指标 | 满分 | 得分 | 得分率 | 评分项数 | 已评 | 不涉及 | 问题数 | 未销号;
              normal sections, then 加分项/减分项 (满分 blank, 得分 signed), 合计, then rows
              等次 / 一票否决 / 进度 / 完成度 / 完成度要求 (only where the checklist has one).
@@ -143,6 +143,9 @@ def add_info_sheet(wb: Workbook, data: InspectionData) -> Worksheet:
         ("清单版本", meta.get("checklist_version", data.checklist.version), None),
         ("清单哈希", meta.get("checklist_hash", data.checklist.content_hash), None),
     ]
+    if meta.get("checklist_plugin"):  # which plugin (and version) provided it, recorded at creation
+        source = f"{meta['checklist_plugin']} {meta.get('checklist_plugin_version') or ''}".strip()
+        pairs.append(("清单来源", source, None))
     if _provisional(data):
         pairs.append(("分值", PROVISIONAL_NOTE, None))
     pairs += [

@@ -28,7 +28,7 @@ import pluggy
 
 from .. import __version__, hookspecs, locations
 from ..checklist.model import BUILTIN_TYPES, Checklist
-from ..errors import ChecklistError, FzzfError
+from ..errors import ChecklistError, FzzfError, Problem
 from . import checks
 from .calls import Call, hook_timeout, run_direct, run_limited, seconds_text
 
@@ -135,18 +135,32 @@ def settings_key() -> tuple[str, ...]:
 class Plugins:
     """Loaded plugins plus everything they registered (checklists, types, export formats)."""
 
-    def __init__(self, plugin_dirs: list[Path] | None = None, entry_points: bool = True) -> None:
+    def __init__(
+        self,
+        plugin_dirs: list[Path] | None = None,
+        entry_points: bool = True,
+        *,
+        plugin_files: list[Path] = (),  # type: ignore[assignment]
+        extra_entry_points: list[importlib.metadata.EntryPoint] = (),  # type: ignore[assignment]
+    ) -> None:
+        """``plugin_files``: single ``.py`` plugins to load as well; ``extra_entry_points``:
+        entry points to load as if installed (``fzzf plugin check`` on a plugin project)."""
         self.pm = pluggy.PluginManager("fzzf_tui")
         self.pm.add_hookspecs(hookspecs)
         self.records: dict[str, PluginRecord] = {}
         self.key = settings_key()
         self._plugin_dirs = plugin_dirs if plugin_dirs is not None else locations.plugin_dirs()
         self._entry_points = entry_points
+        self._plugin_files = [Path(p) for p in plugin_files]
+        self._extra_entry_points = list(extra_entry_points)
         self._checklist_entries: list[ChecklistEntry] | None = None
         self._checklists: dict[str, Checklist] | None = None
         self.checklist_errors: list[tuple[str, str]] = []  # (plugin, message)
+        # the malformed ones among them, with every located problem: (plugin, message, problems)
+        self.checklist_problems: list[tuple[str, str, list[Problem]]] = []
         self._types: list[str] | None = None
-        self._type_descriptions: dict[str, str] = {}
+        self.type_descriptions: dict[str, str] = {}  # registered types → description
+        self.type_plugins: dict[str, str] = {}  # registered types → plugin
         self._formats: dict[str, ExportFormat] | None = None
         self.timeouts: list[str] = []  # one line per abandoned call, in order
         self._reported: set[tuple[str, str]] = set()  # (plugin, error) already shown as it happened
@@ -186,11 +200,13 @@ class Plugins:
             mod = importlib.import_module(modname)
             self._register(mod, PluginRecord(modname, "default", modname, __version__))
         pending: list[tuple[Call, PluginRecord, Callable[[], None]]] = []
-        if self._entry_points:
+        if self._entry_points or self._extra_entry_points:
             pending += self._entry_point_imports()
         by_name = {record.name: record for _, record, _ in pending}
         for folder in self._plugin_dirs:
-            pending += self._dir_imports(folder, by_name)
+            if folder.is_dir():
+                pending += self._file_imports(sorted(folder.glob("*.py")), by_name)
+        pending += self._file_imports(self._plugin_files, by_name)
         run_limited([call for call, _, _ in pending])
         for call, record, forget in pending:
             if call.abandoned:
@@ -207,30 +223,36 @@ class Plugins:
                 self._register(call.result, record)
 
     def _entry_point_imports(self) -> list[tuple[Call, PluginRecord, Callable[[], None]]]:
-        try:
-            eps = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
-        except Exception:  # pragma: no cover - broken metadata
-            return []
+        eps: list[Any] = list(self._extra_entry_points)
+        if self._entry_points:
+            try:
+                eps += list(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+            except Exception:  # pragma: no cover - broken metadata
+                pass
         out = []
-        seen: set[str] = set()
+        seen: dict[str, PluginRecord] = {}
         for ep in eps:
-            if not self._allowed(ep.name) or ep.name in seen:
+            if not self._allowed(ep.name):
                 continue
-            seen.add(ep.name)
             dist = getattr(ep, "dist", None)
+            if ep.name in seen:
+                if seen[ep.name].origin == ep.value:
+                    continue  # the same package found twice on the path (e.g. an .egg-info in the cwd)
+                other = f"（{dist.metadata['Name']} {dist.version}）" if dist else ""
+                seen[ep.name].errors.append(f"另一个插件{other}也叫 {ep.name}（{ep.value}），已跳过它")
+                continue
             record = PluginRecord(
                 ep.name, "entrypoint", ep.value,
                 version=str(dist.version) if dist else "",
                 distribution=str(dist.metadata["Name"]) if dist else "",
             )
+            seen[ep.name] = record
             out.append((Call(ep.name, "导入", ep.load), record, lambda: None))
         return out
 
-    def _dir_imports(self, folder: Path, pending: dict[str, PluginRecord]) -> list[tuple[Call, PluginRecord, Callable[[], None]]]:
-        if not folder.is_dir():
-            return []
+    def _file_imports(self, paths: list[Path], pending: dict[str, PluginRecord]) -> list[tuple[Call, PluginRecord, Callable[[], None]]]:
         out = []
-        for path in sorted(folder.glob("*.py")):
+        for path in paths:
             if path.name.startswith("_"):
                 continue
             name = path.stem
@@ -364,6 +386,7 @@ class Plugins:
                     checklist = checklist_from_dict(entry.source, f"{entry.plugin} 提供的清单")
             except ChecklistError as exc:
                 self._checklist_problem(entry.plugin, str(exc))
+                self.checklist_problems.append((entry.plugin, str(exc), list(exc.problems)))
                 continue
             except Exception as exc:  # noqa: BLE001
                 self._checklist_problem(entry.plugin, f"{entry.origin}: {_short_error(exc)}")
@@ -417,7 +440,8 @@ class Plugins:
                 for name, description in call.staged:
                     if name not in types:
                         types.append(name)
-                        self._type_descriptions[name] = description
+                        self.type_descriptions[name] = description
+                        self.type_plugins[name] = call.plugin
             for c in self.checklists():
                 if c.type not in types:
                     types.append(c.type)
@@ -518,11 +542,21 @@ class Plugins:
         return self.records.get(name)
 
     def provenance(self, checklist_id: str) -> dict[str, str]:
-        """Which plugin (and version) provided a checklist, for an inspection's meta."""
-        record = self.records.get(self.checklist_plugin(checklist_id))
-        if record is None:
+        """Where a checklist came from, for an inspection's meta (and the export's 检查信息):
+        ``checklist_plugin`` (installed package, local plugin or checklist file) and
+        ``checklist_plugin_version`` when there is one."""
+        entry = next((e for e in self.checklist_entries() if e.checklist is not None and e.checklist.id == checklist_id), None)
+        record = self.records.get(entry.plugin) if entry is not None else None
+        if entry is None or record is None:
             return {}
-        out = {"checklist_plugin": record.distribution or record.name}
+        if record.kind == "default":
+            if isinstance(entry.source, Path) and entry.plugin.endswith(".local_checklists"):
+                return {"checklist_plugin": f"清单文件 {entry.source.name}"}
+            return {"checklist_plugin": "fzzf-tui 内置", "checklist_plugin_version": __version__}
+        name = record.distribution or record.name
+        if record.kind == "local":
+            name = f"{record.name}（本地插件）"
+        out = {"checklist_plugin": name}
         if record.version:
             out["checklist_plugin_version"] = record.version
         return out

@@ -96,7 +96,8 @@ class NewInspectionScreen(FormDialog):
         try:
             checklist = self._plugins.get_checklist(values["checklist"])
             self.created = self.app.store.create(
-                checklist, values["unit"], split_list(values["inspectors"]), values["date"].strip() or None
+                checklist, values["unit"], split_list(values["inspectors"]), values["date"].strip() or None,
+                extra_meta=self._plugins.provenance(checklist.id),  # 清单来源 in exports
             )
         except FzzfError as exc:
             return str(exc)
