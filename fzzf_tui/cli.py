@@ -177,7 +177,10 @@ def validate_command(paths: tuple[Path, ...], as_json: bool) -> None:
 
 
 # Built-in command groups live in their own modules; each adds itself to the group.
-COMMAND_MODULES = ("fzzf_tui.cli_inspection", "fzzf_tui.cli_export", "fzzf_tui.cli_checklist_xlsx", "fzzf_tui.cli_office")
+COMMAND_MODULES = (
+    "fzzf_tui.cli_inspection", "fzzf_tui.cli_export", "fzzf_tui.cli_checklist_xlsx", "fzzf_tui.cli_office",
+    "fzzf_tui.cli_plugin",
+)
 
 
 def _add_builtin_commands() -> None:
