@@ -71,7 +71,7 @@ def export_inspection(
     tmp = temp_path(target, f.suffix)
     try:
         try:
-            f.writer(data, tmp, **options)
+            _write(f, data, tmp, options)
         except FzzfError:
             raise
         except TypeError as exc:
@@ -88,6 +88,35 @@ def export_inspection(
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _write(f: Any, data: InspectionData, tmp: Path, options: dict[str, Any]) -> None:
+    """Call the format's writer; a plugin's writer runs with a time limit (``FZZF_EXPORT_TIMEOUT``
+    seconds, default 120) so a hanging plugin cannot hang the export (see docs/plugins.md)."""
+    from ..plugins import DEFAULT_PLUGINS
+    from ..plugins.calls import Call, run_limited
+
+    if f.plugin in DEFAULT_PLUGINS:
+        f.writer(data, tmp, **options)
+        return
+    limit = export_timeout()
+    call = Call(f.plugin, f"导出格式 {f.name}", lambda: f.writer(data, tmp, **options))
+    run_limited([call], limit)
+    if call.abandoned:
+        raise ExportError(f"导出格式“{f.name}”（插件 {f.plugin}）超过 {limit:g} 秒仍未完成，已放弃；请联系插件作者")
+    if isinstance(call.error, Exception):
+        raise call.error
+    if call.error is not None:  # SystemExit and the like from plugin code must not end fzzf
+        raise ExportError(f"导出格式“{f.name}”（插件 {f.plugin}）出错：{type(call.error).__name__}")
+
+
+def export_timeout() -> float:
+    raw = os.environ.get("FZZF_EXPORT_TIMEOUT", "").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        return 120.0
+    return value if 0 < value < 86400 else 120.0
 
 
 def import_bundle(path: str | os.PathLike[str], store: InspectionStore, replace: bool = False) -> Path:

@@ -123,12 +123,18 @@ def set_timeout_reporter(report: Callable[[str], None] | None) -> None:
 def settings_key() -> tuple[str, ...]:
     """What decides which plugins and checklists load; a change means a fresh load."""
     env = os.environ
+    cwd = ""
+    if "FZZF_PLUGINS_DIR" not in env or "FZZF_CHECKLISTS_DIR" not in env:  # ./plugins, ./checklists
+        try:
+            cwd = os.getcwd()
+        except OSError:  # the current folder was removed
+            cwd = "?"
     return (
         env.get("FZZF_HOME", ""),
         env.get("FZZF_PLUGINS_DIR", "\0"),
         env.get("FZZF_CHECKLISTS_DIR", "\0"),
         env.get("FZZF_LOAD_PLUGINS", "\0"),
-        os.getcwd() if "FZZF_PLUGINS_DIR" not in env or "FZZF_CHECKLISTS_DIR" not in env else "",
+        cwd,
     )
 
 

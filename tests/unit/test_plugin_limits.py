@@ -418,3 +418,44 @@ def test_builtins_raise_no_warnings() -> None:
     p = Plugins(plugin_dirs=[])
     p.load_everything()
     assert p.problems() == []
+
+
+def test_a_hanging_plugin_export_writer_is_abandoned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store, special_checklist) -> None:
+    from fzzf_tui.errors import ExportError
+    from fzzf_tui.exporting import export_inspection
+    from fzzf_tui.plugins import reset_plugins
+
+    d = plugin_dir(
+        tmp_path,
+        {
+            "slow_writer.py": f"""
+                import time
+                from fzzf_tui import hookimpl
+
+                def write(data, path, **options):
+                    time.sleep({HANG})
+
+                def leave(data, path, **options):
+                    raise SystemExit("插件想退出")
+
+                @hookimpl
+                def register_export_formats(register):
+                    register("slow", "慢", ".txt", write)
+                    register("leave", "退出", ".txt", leave)
+            """
+        },
+    )
+    monkeypatch.setenv("FZZF_PLUGINS_DIR", str(d))
+    monkeypatch.setenv("FZZF_EXPORT_TIMEOUT", "0.5")
+    reset_plugins()
+    (tmp_path / "out").mkdir()
+    ins = store.create(special_checklist, "某局", ["甲"])
+    try:
+        with pytest.raises(ExportError, match="导出格式“slow”（插件 slow_writer）超过 0.5 秒仍未完成，已放弃"):
+            export_inspection(ins, "slow", out=tmp_path / "out")
+        with pytest.raises(ExportError, match="SystemExit"):
+            export_inspection(ins, "leave", out=tmp_path / "out")
+        assert export_inspection(ins, "xlsx", out=tmp_path / "out").is_file()  # the built-in one still works
+    finally:
+        ins.close()
+    assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".xlsx"]  # no half-written .txt left
