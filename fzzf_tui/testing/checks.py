@@ -94,7 +94,7 @@ def describe(s: Scenario) -> str:
     r = s.report
     if r is None:
         return s.label
-    return f"{s.label} {r.total:g} 分（{r.grade}）"
+    return f"{s.label} {r.total:g} 分（{r.grade_text}）"
 
 
 def check_checklist(

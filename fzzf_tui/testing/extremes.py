@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping
 
 from ..checklist.model import Checklist, Item
 from ..inspection.scoring import Result, ScoreReport, earned_points, score_inspection, validate_value
 
 EPS = 1e-6
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+RATIO = Decimal("0.0001")
 NA = object()  # a scenario value meaning 不涉及
 NA_REASON = "测试：不涉及"
 MAX_CASES = 10000  # what validate_value accepts for 按处扣分
@@ -30,12 +34,12 @@ MAX_CASES = 10000  # what validate_value accepts for 按处扣分
 
 # -- per-leaf extremes ----------------------------------------------------------------------
 def best_value(item: Item) -> Any:
-    """The value that earns a leaf its full points (for a 减分项: the bad event did not happen)."""
+    """The value that earns a leaf its full points (for a 减分项: the event did not happen)."""
     m = item.method
     if m == "graded":
         return max(item.levels, key=lambda lv: lv.fraction).name
     if m == "yesno":
-        return True
+        return "未发生" if item.kind == "penalty" else True
     if m == "deduction":
         return 0
     if m == "points":
@@ -46,12 +50,13 @@ def best_value(item: Item) -> Any:
 
 
 def worst_value(item: Item) -> Any:
-    """The value that earns a leaf the least (lowest level, enough cases to reach the floor)."""
+    """The value that earns a leaf the least (lowest level, enough cases to reach the floor,
+    否 / 不符合 / 发生)."""
     m = item.method
     if m == "graded":
         return min(item.levels, key=lambda lv: lv.fraction).name
     if m == "yesno":
-        return False
+        return "发生" if item.kind == "penalty" else False
     if m == "deduction":
         d = item.deduction
         if d is None or d.per_case <= 0:
@@ -60,39 +65,44 @@ def worst_value(item: Item) -> Any:
     if m == "points":
         return 0
     if m == "itemized":
-        return list(range(len(_shortfalls(item))))
+        return list(range(len(tuple(getattr(item, "shortfalls", ()) or ()))))
     return True
 
 
-def max_earned(item: Item) -> float:
-    return 0.0 if item.method == "findings" else item.points
+def max_earned(item: Item) -> Decimal:
+    return ZERO if item.method == "findings" else _dec(item.points)
 
 
-def min_earned(item: Item) -> float:
+def min_earned(item: Item) -> Decimal:
     """The least a leaf can earn, from the checklist data (the engine is not asked)."""
     m = item.method
+    pts = _dec(item.points)
     if m == "graded":
-        return item.points * min(lv.fraction for lv in item.levels) if item.levels else 0.0
+        return pts * min(_dec(lv.fraction) for lv in item.levels) if item.levels else ZERO
     if m == "deduction":
-        floor = item.deduction.floor if item.deduction else 0.0
-        return min(floor, item.points)
+        floor = _dec(item.deduction.floor) if item.deduction else ZERO
+        return min(floor, pts)
     if m in ("yesno", "points", "findings"):
-        return 0.0
+        return ZERO
     # methods this helper does not know in detail (e.g. ``itemized``): the engine's word
-    return earned_points(item, worst_value(item))
-
-
-def _shortfalls(item: Item) -> tuple[Any, ...]:
-    return tuple(getattr(item, "shortfalls", ()) or ())
+    return _dec(earned_points(item, worst_value(item)))
 
 
 def _num(x: float) -> float | int:
     return int(x) if float(x).is_integer() else x
 
 
+def _dec(x: Any) -> Decimal:
+    return x if isinstance(x, Decimal) else Decimal(repr(float(x)))
+
+
+def _cents(x: Decimal) -> Decimal:
+    return x.quantize(CENT, ROUND_HALF_UP)
+
+
 # -- veto and grade caps (optional checklist features) ----------------------------------------
-def veto_of(item: Item) -> tuple[str | None, float | None] | None:
-    """(grade, total) an item's veto sets, or None when the item has no veto."""
+def veto_of(item: Item) -> tuple[str, float | None] | None:
+    """(grade, total limit) of an item's 一票否决, or None."""
     veto = getattr(item, "veto", None)
     if not veto:
         return None
@@ -100,55 +110,12 @@ def veto_of(item: Item) -> tuple[str | None, float | None] | None:
         grade, total = veto.get("grade"), veto.get("total")
     else:
         grade, total = getattr(veto, "grade", None), getattr(veto, "total", None)
-    return (str(grade) if grade else None, float(total) if total is not None else None)
+    return (str(grade or ""), float(total) if total is not None else None)
 
 
 def grade_cap_of(item: Item) -> str | None:
     cap = getattr(item, "grade_cap", None)
-    if not cap:
-        return None
-    return str(getattr(cap, "grade", cap))
-
-
-# -- expected outcome -------------------------------------------------------------------------
-def _section_earned(item: Item, earned: Mapping[str, float], na: set[str]) -> tuple[float, bool]:
-    """(earned, applicable) of a node under the 不涉及 renormalisation rule (docs/scoring.md)."""
-    if item.is_leaf:
-        if item.code in na:
-            return 0.0, False
-        return earned.get(item.code, 0.0), True
-    parts = [(c, *_section_earned(c, earned, na)) for c in item.children]
-    applicable = [(c, e) for c, e, ok in parts if ok]
-    if not applicable:
-        return 0.0, False
-    amax = sum(c.points for c, _ in applicable)
-    return (sum(e for _, e in applicable) / amax * item.points if amax > EPS else 0.0), True
-
-
-def expected_outcome(checklist: Checklist, earned: Mapping[str, float], na: set[str]) -> dict[str, float]:
-    """Base, bonus, penalty and total for leaf earnings ``earned`` (code → points) and the
-    不涉及 leaves ``na``, following the documented rules independently of the engine."""
-    normal = [(i, *_section_earned(i, earned, na)) for i in checklist.items if i.kind == "normal"]
-    applicable = [(i, e) for i, e, ok in normal if ok]
-    amax = sum(i.points for i, _ in applicable)
-    base = sum(e for _, e in applicable) / amax * checklist.total if amax > EPS else 0.0
-    bonus = penalty = 0.0
-    for top in checklist.items:
-        leaves = [leaf for leaf in top.leaves() if leaf.code not in na]
-        if top.kind == "bonus":
-            bonus += min(sum(earned.get(leaf.code, 0.0) for leaf in leaves), top.points)
-        elif top.kind == "penalty":
-            lost = sum(leaf.points - earned[leaf.code] for leaf in leaves if leaf.code in earned)
-            penalty += min(lost, top.points)
-    return {"base": base, "bonus": bonus, "penalty": penalty, "total": max(0.0, base + bonus - penalty)}
-
-
-def band_for(checklist: Checklist, total: float) -> str:
-    percent = 100.0 * total / checklist.total if checklist.total > EPS else 0.0
-    for band in checklist.grades:  # highest first
-        if percent + 1e-9 >= band.min:
-            return band.name
-    return checklist.grades[-1].name if checklist.grades else ""
+    return str(cap) if cap else None
 
 
 def grade_rank(checklist: Checklist, grade: str) -> int:
@@ -157,10 +124,106 @@ def grade_rank(checklist: Checklist, grade: str) -> int:
     return names.index(grade) if grade in names else len(names)
 
 
+def band_for(checklist: Checklist, percent: float) -> str:
+    for band in checklist.grades:  # highest first
+        if percent + 1e-9 >= band.min:
+            return band.name
+    return checklist.grades[-1].name if checklist.grades else ""
+
+
+# -- expected outcome (docs/scoring.md, worked out independently of the engine) ----------------
+@dataclass
+class _Node:
+    earned: Decimal  # rounded to cents
+    applicable: bool
+    signed: Decimal | None  # 加分项/减分项 amount, None while nothing is answered
+
+
+def _node(item: Item, earned: Mapping[str, Decimal], na: set[str]) -> _Node:
+    if item.is_leaf:
+        if item.code in na:
+            return _Node(ZERO, False, None)
+        if item.code not in earned:  # 未评
+            return _Node(ZERO, True, None)
+        e = _cents(earned[item.code])
+        signed = e if item.kind == "bonus" else -(_dec(item.points) - e) if item.kind == "penalty" else None
+        return _Node(e, True, signed)
+    parts = [(c, _node(c, earned, na)) for c in item.children]
+    applicable = [(c, n) for c, n in parts if n.applicable]
+    if not applicable:
+        return _Node(ZERO, False, None)
+    amax = sum((_dec(c.points) for c, _ in applicable), ZERO)
+    got = sum((n.earned for _, n in applicable), ZERO)
+    value = _cents(got / amax * _dec(item.points)) if amax > 0 else ZERO
+    signed = None
+    signs = [n.signed for _, n in applicable if n.signed is not None]
+    if item.kind != "normal" and signs:
+        amount = min(sum((abs(x) for x in signs), ZERO), _dec(item.points))
+        signed = amount if item.kind == "bonus" else -amount
+    return _Node(value, True, signed)
+
+
+def expected_outcome(checklist: Checklist, earned: Mapping[str, Any], na: set[str] = frozenset(),
+                     values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Base, bonus, penalty, total, percent, grade and 完成度 for leaf earnings ``earned`` (code →
+    points; leaves absent are 未评) and the 不涉及 leaves ``na``, by the documented rules:
+    renormalisation over applicable items, caps of 加分项/减分项, rounding half-up to cents at
+    every node, 一票否决 (worst grade, lowest total limit), 等次上限 once every item is answered,
+    no grade while items are 未评. ``values`` (the entered values) decide ``complete_levels``."""
+    earned = {code: _dec(x) for code, x in earned.items()}
+    tops = [(i, _node(i, earned, set(na))) for i in checklist.items]
+    applicable = [(i, n) for i, n in tops if i.kind == "normal" and n.applicable]
+    amax = sum((_dec(i.points) for i, _ in applicable), ZERO)
+    base = _cents(sum((n.earned for _, n in applicable), ZERO) / amax * _dec(checklist.total)) if amax > 0 else ZERO
+    bonus = sum((n.signed for i, n in tops if i.kind == "bonus" and n.signed), ZERO)
+    penalty = sum((-n.signed for i, n in tops if i.kind == "penalty" and n.signed), ZERO)
+    total = max(ZERO, base + bonus - penalty)
+
+    def percent_of(x: Decimal) -> Decimal:
+        return _cents(x / _dec(checklist.total) * 100) if checklist.total > EPS else ZERO
+
+    leaves = list(checklist.leaves())
+    answered = all(leaf.code in earned or leaf.code in na for leaf in leaves)
+    lost = [leaf for leaf in leaves if leaf.code in earned and _cents(earned[leaf.code]) < _dec(leaf.points) - Decimal("0.000001")]
+    vetoes = [v for v in (veto_of(leaf) for leaf in lost) if v is not None]
+    caps = [c for c in (grade_cap_of(leaf) for leaf in lost) if c]
+    if vetoes:
+        grade = max((g for g, _ in vetoes), key=lambda g: grade_rank(checklist, g))
+        limits = [t for _, t in vetoes if t is not None]
+        if limits:
+            total = min(total, _dec(min(limits)))
+    elif answered:
+        grade = band_for(checklist, float(percent_of(total)))
+        for cap in caps:
+            if grade_rank(checklist, grade) < grade_rank(checklist, cap):
+                grade = cap
+    else:
+        grade = ""
+    complete = set(getattr(checklist, "complete_levels", ()) or ())
+    normal = [leaf for top in checklist.items if top.kind == "normal" for leaf in top.leaves() if leaf.code not in na]
+    met = 0
+    for leaf in normal:
+        if leaf.code not in earned:
+            continue
+        if leaf.method == "findings":
+            met += 1
+        elif leaf.method == "graded" and complete:
+            met += int(values is not None and values.get(leaf.code) in complete)
+        else:
+            met += int(_cents(earned[leaf.code]) >= _dec(leaf.points))
+    has_answer = any(leaf.code in earned for leaf in normal)
+    completion = float((Decimal(met) / Decimal(len(normal))).quantize(RATIO, ROUND_HALF_UP)) if normal and has_answer else None
+    return {"base": float(base), "bonus": float(bonus), "penalty": float(penalty), "total": float(total),
+            "percent": float(percent_of(total)), "grade": grade, "completion": completion}
+
+
 # -- scenarios --------------------------------------------------------------------------------
+UNSET = object()
+
+
 @dataclass
 class Scenario:
-    """One way of filling in a checklist, and what the score must then be."""
+    """One way of filling in a checklist, and what the score must then be (None: not checked)."""
 
     name: str
     label: str  # Chinese, for messages
@@ -169,9 +232,8 @@ class Scenario:
     base: float | None = None
     bonus: float | None = None
     penalty: float | None = None
-    grade: str | None = None  # exact grade expected
-    grade_at_most: str | None = None  # grade cap: this or worse
-    completion: float | None = None
+    grade: Any = UNSET  # the exact grade expected ("" = 未评定)
+    completion: Any = UNSET  # 完成度 expected (None = none yet)
     problem: str = ""  # something wrong with the checklist that this scenario shows by itself
     report: ScoreReport | None = field(default=None, repr=False)
 
@@ -185,46 +247,20 @@ class Scenario:
         return out
 
 
-def _fill(checklist: Checklist, pick: Any) -> tuple[dict[str, Any], dict[str, float]]:
+def _fill(checklist: Checklist, best: Any) -> tuple[dict[str, Any], dict[str, Decimal]]:
     values, earned = {}, {}
     for top in checklist.items:
         for leaf in top.leaves():
-            best = pick(top, leaf)
-            values[leaf.code] = best_value(leaf) if best else worst_value(leaf)
-            earned[leaf.code] = max_earned(leaf) if best else min_earned(leaf)
+            good = best(top, leaf)
+            values[leaf.code] = best_value(leaf) if good else worst_value(leaf)
+            earned[leaf.code] = max_earned(leaf) if good else min_earned(leaf)
     return values, earned
 
 
-def _countable_met(checklist: Checklist, earned: Mapping[str, float]) -> float:
-    leaves = [leaf for top in checklist.items if top.kind == "normal" for leaf in top.leaves()]
-    if not leaves:
-        return 0.0
-    met = sum(1 for leaf in leaves if leaf.method == "findings" or earned[leaf.code] >= leaf.points - EPS)
-    return met / len(leaves)
-
-
-def _expect(checklist: Checklist, s: Scenario, earned: dict[str, float], na: set[str] = frozenset()) -> Scenario:
-    """Expected base/bonus/penalty/total and grade, vetoes and grade caps applied."""
-    out = expected_outcome(checklist, earned, set(na))
+def _expect(checklist: Checklist, s: Scenario, earned: Mapping[str, Any], na: set[str] = frozenset()) -> Scenario:
+    out = expected_outcome(checklist, earned, na, s.values)
     s.base, s.bonus, s.penalty, s.total = out["base"], out["bonus"], out["penalty"], out["total"]
-    vetoes, caps = [], []
-    for item in checklist.walk():
-        veto, cap = veto_of(item), grade_cap_of(item)
-        if (veto or cap) and any(earned.get(leaf.code, 0.0) < max_earned(leaf) - EPS for leaf in item.leaves()):
-            (vetoes.append(veto) if veto else caps.append(cap))
-    if len(vetoes) == 1:
-        grade, total = vetoes[0]
-        s.grade = grade
-        if total is not None:
-            s.total = total
-    elif vetoes:  # several vetoes at once: how they combine is the engine's business
-        s.total = None if any(t is not None for _, t in vetoes) else s.total
-    elif caps:
-        s.grade_at_most = max(caps, key=lambda c: grade_rank(checklist, c))
-        if grade_rank(checklist, band_for(checklist, s.total or 0.0)) >= grade_rank(checklist, s.grade_at_most):
-            s.grade = band_for(checklist, s.total or 0.0)
-    else:
-        s.grade = band_for(checklist, s.total or 0.0)
+    s.grade, s.completion = out["grade"], out["completion"]
     return s
 
 
@@ -232,33 +268,24 @@ def scenarios(checklist: Checklist) -> list[Scenario]:
     """The extreme scenarios for ``checklist`` with their expected totals and grades."""
     out: list[Scenario] = []
     values, earned = _fill(checklist, lambda top, leaf: True)
-    s = _expect(checklist, Scenario("all_met", "全部达到", values), earned)
-    s.completion = _countable_met(checklist, earned)
-    out.append(s)
-
+    out.append(_expect(checklist, Scenario("all_met", "全部达到", values), earned))
     values, earned = _fill(checklist, lambda top, leaf: False)
-    s = _expect(checklist, Scenario("all_failed", "全部未达到", values), earned)
-    s.completion = _countable_met(checklist, earned)
-    out.append(s)
-
+    out.append(_expect(checklist, Scenario("all_failed", "全部未达到", values), earned))
     leaves = [leaf.code for leaf in checklist.leaves()]
-    out.append(Scenario("all_na", "全部不涉及", {code: NA for code in leaves}, total=0.0, base=0.0, bonus=0.0, penalty=0.0))
-    out.append(Scenario("unscored", "未评分", {}, total=0.0, base=0.0, bonus=0.0, penalty=0.0))
-
+    out.append(_expect(checklist, Scenario("all_na", "全部不涉及", {code: NA for code in leaves}), {}, set(leaves)))
+    out.append(_expect(checklist, Scenario("unscored", "未评分", {}), {}))
     if any(top.kind == "penalty" for top in checklist.items):
         values, earned = _fill(checklist, lambda top, leaf: top.kind == "normal")
         out.append(_expect(checklist, Scenario("penalties", "减分项全部发生", values), earned))
-
-    for item in checklist.walk():
+    for item in checklist.leaves():
         veto, cap = veto_of(item), grade_cap_of(item)
         if veto is None and cap is None:
             continue
-        under = {leaf.code for leaf in item.leaves()}
-        values, earned = _fill(checklist, lambda top, leaf: leaf.code not in under)
+        values, earned = _fill(checklist, lambda top, leaf, code=item.code: leaf.code != code)
         what = "一票否决" if veto else f"等次上限“{cap}”"
         s = _expect(checklist, Scenario(f"{'veto' if veto else 'grade_cap'}:{item.code}",
-                                        f"只有指标 {item.code} 未达到（{what}）", values), earned)
-        if all(min_earned(leaf) >= max_earned(leaf) - EPS for leaf in item.leaves()):
+                                        f"只有指标 {item.code} 失分（{what}）", values), earned)
+        if min_earned(item) >= max_earned(item):
             s.problem = f"指标 {item.code} 设有{what}，但它不会失分，永远不会触发"
         out.append(s)
     return out
@@ -292,12 +319,14 @@ def compare(checklist: Checklist, s: Scenario) -> list[str]:
         out.append(f"{s.label}：评分结果不是有限数值")
     if r.total < -EPS:
         out.append(f"{s.label}：总分 {r.total:g} 为负")
-    if s.grade is not None and r.grade != s.grade:
-        out.append(f"{s.label}：等次应为“{s.grade}”，评分结果为“{r.grade}”")
-    if s.grade_at_most is not None and grade_rank(checklist, r.grade) < grade_rank(checklist, s.grade_at_most):
-        out.append(f"{s.label}：等次最高应为“{s.grade_at_most}”，评分结果为“{r.grade}”")
-    if s.completion is not None and not math.isclose(r.completion, s.completion, abs_tol=1e-6):
-        out.append(f"{s.label}：完成度应为 {s.completion:.0%}，评分结果为 {r.completion:.0%}")
+    if s.grade is not UNSET and r.grade != s.grade:
+        out.append(f"{s.label}：等次应为“{s.grade or '未评定'}”，评分结果为“{r.grade or '未评定'}”")
+    if s.completion is not UNSET and not (
+        r.completion == s.completion or (r.completion is not None and s.completion is not None
+                                         and math.isclose(r.completion, s.completion, abs_tol=1e-6))
+    ):
+        show = lambda x: "无" if x is None else f"{x:.2%}"  # noqa: E731
+        out.append(f"{s.label}：完成度应为 {show(s.completion)}，评分结果为 {show(r.completion)}")
     if s.name == "all_na" and r.na != r.leaves:
         out.append(f"{s.label}：不涉及项数应为 {r.leaves}，评分结果为 {r.na}")
     return out

@@ -120,12 +120,14 @@ def run_inspection(
         wb.close()
 
     total = info.get("总分")
-    if not isinstance(total, (int, float)) or not math.isclose(float(total), report.total, abs_tol=1e-6):
+    has_value = getattr(report, "has_value", True)
+    if has_value and (not isinstance(total, (int, float)) or not math.isclose(float(total), report.total, abs_tol=1e-6)):
         problems.append(f"工作簿“检查信息”的总分为 {total!r}，评分结果为 {report.total:g}")
     if info.get("清单编号") != checklist.id:
         problems.append(f"工作簿“检查信息”的清单编号为 {info.get('清单编号')!r}，应为 {checklist.id}")
-    if info.get("等次") != report.grade:
-        problems.append(f"工作簿“检查信息”的等次为 {info.get('等次')!r}，评分结果为 {report.grade}")
+    grade = getattr(report, "grade_text", report.grade)  # 未评定（…） while items are 未评
+    if info.get("等次") != grade:
+        problems.append(f"工作簿“检查信息”的等次为 {info.get('等次')!r}，评分结果为 {grade}")
     if meta and meta.get("checklist_plugin"):
         want = f"{meta['checklist_plugin']} {meta.get('checklist_plugin_version') or ''}".strip()
         if info.get("清单来源") != want:

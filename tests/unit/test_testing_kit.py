@@ -113,32 +113,56 @@ def test_assert_scoring_fails_when_the_engine_disagrees(monkeypatch: pytest.Monk
     assert "全部达到：总分应为 22，评分结果为 23" in str(err.value)
 
 
+def with_items(**changes) -> dict:
+    """SMALL with item fields changed, e.g. with_items(**{"4.1": {"veto": {...}}})."""
+    import copy
+
+    data = copy.deepcopy(SMALL)
+
+    def walk(items):
+        for item in items:
+            item.update(changes.get(item["code"], {}))
+            walk(item.get("children", []))
+
+    walk(data["items"])
+    return data
+
+
 def test_veto_and_grade_cap_scenarios_when_the_checklist_has_them() -> None:
-    c = checklist_from_dict(SMALL)
-    # veto/grade_cap are optional item fields; a checklist without them has no such scenarios
-    assert not [s for s in scenarios(c) if ":" in s.name]
-    object.__setattr__(c.item("4.1"), "veto", {"grade": "不合格", "total": 0})
-    object.__setattr__(c.item("1.1"), "grade_cap", "合格")
+    plain = checklist_from_dict(SMALL)
+    assert not [s for s in scenarios(plain) if ":" in s.name]  # none without veto/grade_cap
+    c = checklist_from_dict(with_items(**{"4.1": {"veto": {"grade": "不合格", "total": 5}}, "1.1": {"grade_cap": "合格"}}))
     by = {s.name: s for s in scenarios(c)}
     veto = by["veto:4.1"]
     assert veto.values["4.1"] == 3 and veto.values["1.1"] is True  # only the vetoed item fails
-    assert (veto.grade, veto.total) == ("不合格", 0)
+    assert (veto.grade, veto.total) == ("不合格", 5)  # the total is limited to 5
     cap = by["grade_cap:1.1"]
-    assert cap.values["1.1"] is False and cap.grade_at_most == "合格"
-    # all_failed triggers both: a veto decides the grade
-    assert by["all_failed"].grade == "不合格"
-    # an engine that ignores the veto is caught (until the engine applies vetoes, it is)
-    _, problems = extremes.run_scenarios(c)
-    engine_has_veto = extremes.score_inspection(c, veto.results(c)).grade == "不合格"
-    assert engine_has_veto or any("只有指标 4.1 未达到（一票否决）：等次应为“不合格”" in p for p in problems)
+    assert cap.values["1.1"] is False and cap.grade == "合格"  # 18/20 would be 优秀, capped
+    assert by["all_failed"].grade == "不合格" and by["all_met"].grade == "优秀"
+    assert_scoring(c)  # the engine applies vetoes and caps as documented
+
+
+def test_assert_scoring_catches_an_engine_that_ignores_vetoes(monkeypatch: pytest.MonkeyPatch) -> None:
+    c = checklist_from_dict(with_items(**{"4.1": {"veto": {"grade": "不合格"}}}))
+    real = extremes.score_inspection
+
+    def no_veto(checklist, results, *args):
+        report = real(checklist, results, *args)
+        if report.vetoed:
+            report.grade = report.grade_by_score
+        return report
+
+    monkeypatch.setattr(extremes, "score_inspection", no_veto)
+    with pytest.raises(AssertionError, match="只有指标 4.1 失分（一票否决）：等次应为“不合格”，评分结果为“良好”"):
+        assert_scoring(c)
 
 
 def test_a_veto_that_can_never_trigger_is_reported() -> None:
-    data = {**SMALL, "items": SMALL["items"] + [{"code": "5", "title": "零分项", "points": 0, "method": "yesno", "kind": "penalty"}]}
+    # every level of item 2 earns full points: it can never lose any
+    data = with_items(**{"2": {"veto": {"grade": "不合格"}, "levels": [{"name": "好", "fraction": 1}, {"name": "较好", "fraction": 1}]}})
     c = checklist_from_dict(data)
-    object.__setattr__(c.item("5"), "veto", {"grade": "不合格"})
     _, problems = extremes.run_scenarios(c)
-    assert any("指标 5 设有一票否决，但它不会失分" in p for p in problems)
+    assert any("指标 2 设有一票否决，但它不会失分" in p for p in problems), problems
 
 
 # -- loading and validating --------------------------------------------------------------------
