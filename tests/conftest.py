@@ -10,7 +10,7 @@ from fzzf_tui.plugins import reset_plugins
 
 # The author kit's fixtures (``fzzf``): the built-ins are tested with the same helpers plugin
 # authors use. Also auto-loaded by pytest where fzzf-tui is installed (entry point pytest11).
-pytest_plugins = ["fzzf_tui.testing.pytest_plugin"]
+pytest_plugins = ["fzzf_tui.pytest_plugin"]
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,7 +1,7 @@
 """Testing helpers for checklist and plugin authors: load through the real plugin manager,
 validate, score at the extremes, run a whole inspection through the store and the Excel export.
 
-Plain functions (no pytest needed) plus a pytest plugin (:mod:`.pytest_plugin`) with the
+Plain functions (no pytest needed) plus a pytest plugin (:mod:`fzzf_tui.pytest_plugin`) with the
 ``fzzf`` fixture. In a plugin's tests::
 
     def test_plugin_loads(fzzf):

@@ -1,9 +1,11 @@
-"""pytest plugin for checklist and plugin authors: the ``fzzf`` and ``fzzf_env`` fixtures.
+"""pytest plugin for checklist and plugin authors: the ``fzzf`` and ``fzzf_env`` fixtures
+(the helpers themselves are in :mod:`fzzf_tui.testing`).
 
 Loaded automatically where fzzf-tui is installed (entry point ``pytest11``), or explicitly
-with ``pytest_plugins = ["fzzf_tui.testing.pytest_plugin"]`` in a ``conftest.py``. Nothing
+with ``pytest_plugins = ["fzzf_tui.pytest_plugin"]`` in a ``conftest.py``. Nothing
 here runs unless a test asks for a fixture, so other projects in the same environment are
-not affected.
+not affected: this module imports only pytest (it sits outside ``fzzf_tui.testing`` so that
+loading it does not import the domain).
 """
 
 from __future__ import annotations
