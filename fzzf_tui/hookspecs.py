@@ -1,4 +1,9 @@
-"""The plugin hooks. Built-in checklists and exporters use exactly these hooks too."""
+"""The plugin hooks. Built-in checklists and exporters use exactly these hooks too.
+
+Each call of a plugin's hook runs with a time limit (``FZZF_HOOK_TIMEOUT``, 5 s): a hook that
+does not return in time is abandoned and what it registered is discarded. The return value of
+a hook is never used: register things with the callback (see docs/plugins.md).
+"""
 
 from __future__ import annotations
 
@@ -36,4 +41,5 @@ def register_export_formats(register):
 
 @hookspec
 def register_commands(cli):
-    """Called when the ``fzzf`` command starts, to add click commands to the ``cli`` group."""
+    """Called before ``fzzf --help``, ``fzzf plugins`` or a command that is not built in runs,
+    to add click commands to the ``cli`` group (built-in commands cannot be replaced)."""
