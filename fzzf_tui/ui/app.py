@@ -20,6 +20,7 @@ from .. import locations
 from ..errors import FzzfError, InspectionLocked
 from ..inspection import Inspection, InspectionStore
 from . import keymap
+from .settings import Settings
 
 
 def _commands():
@@ -59,11 +60,15 @@ class FzzfApp(App):
         self._after_plugins: list[Callable[[Any], None]] = []
         self._plugins_generation = 0  # a reload makes a slower earlier load's result stale
         self._open_inspections: list[Inspection] = []
-        self.user_keymap, problem = keymap.load_user_keymap(data_dir or locations.data_dir())
+        data_dir = data_dir or locations.data_dir()
+        self.user_keymap, problem = keymap.load_user_keymap(data_dir)
         if problem:
             self.startup_problems.append(problem)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
+        self.settings, problem = Settings.load(data_dir)
+        if problem:
+            self.startup_problems.append(problem)
 
     # -- clock (tests pass a fixed one) -------------------------------------------------
     def now_text(self) -> str:
@@ -223,6 +228,18 @@ class FzzfApp(App):
         if not binding.key_display and binding.key in self.KEY_NAMES:
             return self.KEY_NAMES[binding.key]
         return super().get_key_display(binding)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # As App._on_key, plus: a key that nothing handled gets a word from the screen (why it
+        # does nothing here) instead of silence.
+        from textual._dispatch_key import dispatch_key
+
+        event.prevent_default()  # App._on_key (next in the MRO) would handle the key again
+        if not await self._check_bindings(event.key):
+            if not await dispatch_key(self, event):
+                explain = getattr(self.screen, "explain_key", None)
+                if explain is not None:
+                    explain(event.key, event.character)
 
     def log_problem(self, message: str) -> None:
         self.session_log.append((self.now_text(), message))

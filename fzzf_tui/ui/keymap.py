@@ -16,7 +16,7 @@ APP = [
     Binding("question_mark", "help", "帮助", id="app.help"),
     Binding("ctrl+p", "command_palette", "命令", id="app.command_palette", priority=True),
     Binding("ctrl+l", "show_log", "日志", id="app.log", show=False),
-    Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True, show=False),
+    Binding("ctrl+q", "quit", "退出", id="app.quit", priority=True),
     Binding("ctrl+c", "help_quit", show=False, system=True),
 ]
 
@@ -36,6 +36,8 @@ HOME = [
 # The table's own "enter" is what fires on the home screen; it carries the description.
 HOME_TABLE = [Binding("enter", "select_cursor", "打开", id="home.open_row")]
 
+# Digits choose: the level of a graded item, 1 是 / 2 否 on a yes/no item, the number of
+# cases on a deduction item. No letter both moves and scores (``n`` is only "next").
 _DIGITS = [
     Binding(
         str(d),
@@ -50,19 +52,16 @@ _DIGITS = [
 
 INSPECTION = [
     *_DIGITS,
-    # y/n score 是/否 on a yes-no item; elsewhere "n" falls through to next_unscored
-    # (score_no is disabled there), so both meanings of the issue's keys hold.
-    Binding("y", "score_yes", "是", id="inspection.yes"),
-    Binding("n", "score_no", "否", id="inspection.no"),
     Binding("plus,equals_sign", "case_add", "+1处", id="inspection.case_add"),
     Binding("minus", "case_remove", "-1处", id="inspection.case_remove", show=False),
-    Binding("n,right_square_bracket", "next_unscored", "下一未评", id="inspection.next_unscored"),
-    Binding("N,left_square_bracket", "prev_unscored", "上一未评", id="inspection.prev_unscored", show=False),
     Binding("x", "not_applicable", "不涉及", id="inspection.not_applicable"),
     Binding("f", "add_finding", "记问题", id="inspection.add_finding"),
+    Binding("n,right_square_bracket", "next_unscored", "下一未评", id="inspection.next_unscored"),
+    Binding("N,left_square_bracket", "prev_unscored", "上一未评", id="inspection.prev_unscored", show=False),
     Binding("s", "summary", "汇总", id="inspection.summary"),
     Binding("slash", "search", "搜索", id="inspection.search"),
     Binding("ctrl+z", "undo", "撤销", id="inspection.undo"),
+    Binding("ctrl+y", "redo", "重做", id="inspection.redo"),
     Binding("e", "item_findings", "本项问题", id="inspection.item_findings", show=False),
     Binding("F", "all_findings", "问题清单", id="inspection.findings", show=False),
     Binding("m", "note", "备注", id="inspection.note", show=False),
@@ -140,12 +139,102 @@ GROUPS: dict[str, list[Binding]] = {
 }
 
 
+# What the key bar keeps when the terminal is narrow (80 columns): these first, then the rest
+# in binding order while they fit. Quit, help and the palette sit at the right end.
+KEY_BAR_ESSENTIAL = (
+    "inspection.retry", "inspection.digit_1", "inspection.search", "inspection.undo",
+    "inspection.next_unscored", "inspection.add_finding", "inspection.not_applicable", "inspection.summary",
+    "home.open_row", "home.new", "home.filter", "summary.export", "summary.back", "findings.close",
+    "app.command_palette", "inspection.case_add", "inspection.redo",
+)
+KEY_BAR_TAIL = ("app.help", "app.quit")
+
+# Bindings that are active together (a screen, its focused widget, the app): within one
+# scope a key may mean one thing only.
+SCOPES: dict[str, list[Binding]] = {
+    "检查（评分）": APP + TREE + INSPECTION,
+    "首页（检查列表）": APP + HOME_TABLE + HOME,
+    "问题清单": APP + FINDINGS_TABLE + FINDINGS,
+    "合并冲突": APP + CONFLICTS_TABLE + CONFLICTS,
+    "汇总": APP + SUMMARY,
+    "表单": APP + FORM,
+    "确认框": APP + CONFIRM,
+    "搜索": APP + SEARCH,
+    "帮助与日志": APP + VIEWER,
+}
+
+# Ids that no longer exist, and why (a keymap.json that still names them is migrated).
+OBSOLETE = {
+    "inspection.yes": "“是”改用数字键 1（选项一），不再单设按键",
+    "inspection.no": "“否”改用数字键 2（选项二）：n 只表示“下一未评”，不再评分",
+}
+
+
 def keymap_path(data_dir: Path) -> Path:
     return data_dir / "keymap.json"
 
 
+def _keys(value: str) -> list[str]:
+    return [k.strip() for k in value.split(",") if k.strip()]
+
+
+def clashes(user: dict[str, str]) -> list[tuple[str, str, str, str]]:
+    """Keys that mean two things in one scope once ``user`` is applied.
+
+    Returns ``(scope, key, id_a, id_b)`` for each clash where at least one id was remapped.
+    """
+    out = []
+    for scope, bindings in SCOPES.items():
+        owner: dict[str, str] = {}
+        for b in bindings:
+            if not b.id or b.system:
+                continue
+            for key in _keys(user.get(b.id, b.key)):
+                other = owner.get(key)
+                if other is not None and other != b.id and (other in user or b.id in user):
+                    out.append((scope, key, other, b.id))
+                owner.setdefault(key, b.id)
+    return out
+
+
+def _describe(binding_id: str) -> str:
+    for group in GROUPS.values():
+        for b in group:
+            if b.id == binding_id:
+                return f"{binding_id}（{b.description}）"
+    return binding_id
+
+
+def migrate(data: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Drop entries that are obsolete or make a key mean two things; say why for each."""
+    notes = []
+    kept = dict(data)
+    for old in sorted(set(kept) & set(OBSOLETE)):
+        notes.append(f"{old} 已取消：{OBSOLETE[old]}")
+        del kept[old]
+    # Undo the user's remaps one clash at a time until none is left (each pass drops at least one).
+    for _ in range(len(kept) + 1):
+        found = clashes(kept)
+        if not found:
+            break
+        scope, key, a, b = found[0]
+        drop = b if b in kept else a
+        default = next(x.key for g in GROUPS.values() for x in g if x.id == drop)
+        other = a if drop == b else b
+        notes.append(
+            f"{_describe(drop)} 设为 {key}，在“{scope}”中与 {_describe(other)} 冲突，已改回默认按键 {default}"
+        )
+        del kept[drop]
+    return kept, notes
+
+
 def load_user_keymap(data_dir: Path) -> tuple[dict[str, str], str]:
-    """The user's keymap and an error message ('' if fine or absent)."""
+    """The user's keymap (migrated) and a message for the user ('' if fine or absent).
+
+    Entries that are obsolete or would make one key mean two things are dropped; the file is
+    then rewritten without them (the original kept as ``keymap.json.bak``), so the message is
+    shown once.
+    """
     path = keymap_path(data_dir)
     if not path.is_file():
         return {}, ""
@@ -155,8 +244,20 @@ def load_user_keymap(data_dir: Path) -> tuple[dict[str, str], str]:
         return {}, f"按键配置 {path} 无法读取，已使用默认按键：{exc}"
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         return {}, f"按键配置 {path} 应为 {{\"按键编号\": \"按键\"}} 形式，已使用默认按键"
-    known = {b.id for group in GROUPS.values() for b in group if b.id}
+    known = {b.id for group in GROUPS.values() for b in group if b.id} | set(OBSOLETE)
     unknown = sorted(set(data) - known)
-    if unknown:
-        return {k: v for k, v in data.items() if k in known}, f"按键配置中有未知的编号：{'、'.join(unknown)}"
-    return data, ""
+    problems = [f"按键配置中有未知的编号（已忽略）：{'、'.join(unknown)}"] if unknown else []
+    kept, notes = migrate({k: v for k, v in data.items() if k not in unknown})
+    if notes:
+        from ..inspection.storage import atomic_write_bytes
+
+        try:
+            backup = path.with_name(path.name + ".bak")
+            atomic_write_bytes(backup, path.read_bytes())
+            rewritten = {**kept, **{k: data[k] for k in unknown}}  # unknown ids may be a newer version's
+            atomic_write_bytes(path, (json.dumps(rewritten, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+            where = f"已更新 {path}（原文件保存为 {backup.name}）"
+        except OSError as exc:
+            where = f"未能更新 {path}：{exc.strerror or exc}"
+        problems.append("按键配置已迁移：" + "；".join(notes) + "。" + where)
+    return kept, "\n".join(problems)

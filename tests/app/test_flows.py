@@ -64,12 +64,10 @@ async def test_demonstration_graded_flow(make_app, store) -> None:
         screen = await create_with_wizard(pilot, app, "demonstration-2020", "洛阳市司法局", "张明、李华")
         tree = screen.checklist_tree
         assert tree.cursor_code == "1.1.1"  # the first unscored leaf
-        await pilot.press("1")  # 完全达到
-        await pilot.press("n")
+        await pilot.press("1")  # 完全达到; the cursor moves on by itself
         assert tree.cursor_code == "1.1.2"
         await pilot.press("2")  # 基本达到
-        await pilot.press("n", "3")  # 1.1.3 部分达到
-        await pilot.press("n")
+        await pilot.press("3")  # 1.1.3 部分达到
         assert tree.cursor_code == "1.1.4"
         await pilot.press("x")
         await settle(pilot)
@@ -77,25 +75,26 @@ async def test_demonstration_graded_flow(make_app, store) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert screen.inspection.result("1.1.4").na
-        # a level by key, then undone
-        await pilot.press("n")
+        # a level by key, then undone: the cursor goes back to the item
         assert tree.cursor_code == "1.1.5"
         await pilot.press("4")
         assert screen.inspection.result("1.1.5").value == "未达到"
+        assert tree.cursor_code == "1.1.6"
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert screen.inspection.result("1.1.5") is None
+        assert tree.cursor_code == "1.1.5"
         # a finding on 1.1.3
         screen.goto("1.1.3")
         await fill_finding(pilot, "中介服务清单未公开", "30日内公开", "2026-12-31")
         assert isinstance(app.screen, InspectionScreen)
-        # 加分项: y is 符合. 减分项 are answered by name (y/n would read both ways on
-        # "发生…的"): n does not score P.1, enter opens 1 未发生（不减分） / 2 发生（减 20 分）
+        # 加分项: 1 is 符合. 减分项 are answered by name (1/2 would read both ways on
+        # "发生…的"): neither n nor a digit scores P.1; enter opens 1 未发生（不减分） / 2 发生（减 20 分）
         screen.goto("B.1")
-        await pilot.press("y")
+        await pilot.press("1")
         assert screen.inspection.result("B.1").value == "符合"
         screen.goto("P.1")
-        await pilot.press("y")
+        await pilot.press("1")
         assert screen.inspection.result("P.1") is None
         screen.goto("P.1")
         await pilot.press("enter")
@@ -145,10 +144,12 @@ async def test_annual_deduction_flow(make_app, store) -> None:
         tree = screen.checklist_tree
         assert len(tree.visible_leaf_codes()) == 338
         assert tree.cursor_code == "1.1.1.1"
-        await pilot.press("plus", "plus", "plus", "minus")  # 2 cases, from 0
+        await pilot.press("plus", "plus", "plus", "minus")  # 2 cases, from 0: +/- stay on the item
         assert screen.inspection.result("1.1.1.1").value == 2
-        await pilot.press("n", "0")  # 1.1.2.1: no problem found
-        await pilot.press("n", "minus")  # 1.1.2.2 unscored: "-" records 0 cases
+        assert tree.cursor_code == "1.1.1.1"
+        await pilot.press("n", "0")  # 1.1.2.1: no problem found; on to 1.1.2.2
+        assert tree.cursor_code == "1.1.2.2"
+        await pilot.press("minus")  # 1.1.2.2 unscored: "-" records 0 cases
         assert screen.inspection.result("1.1.2.2").value == 0
         await pilot.press("n")
         code_na = tree.cursor_code
@@ -157,7 +158,7 @@ async def test_annual_deduction_flow(make_app, store) -> None:
         await type_text(pilot, "中直机构")
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("n", "3", "ctrl+z")  # scored then undone
+        await pilot.press("3", "ctrl+z")  # scored (the cursor moved on), then undone (it comes back)
         await settle(pilot)
         undone = tree.cursor_code
         await fill_finding(pilot, "规范性文件变相设定许可", "立即清理", "2026-12-15")
@@ -186,8 +187,8 @@ async def test_special_deduction_flow_with_finding_status(make_app, store) -> No
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         screen = await create_with_wizard(pilot, app, "special-2008", "某县市场监督管理局", "赵敏")
-        await pilot.press("1", "n", "plus", "n", "0")
-        await pilot.press("n", "x")
+        await pilot.press("1", "plus", "n", "0")  # 1.1: 1 case; 1.2: one case by +; 1.3: none
+        await pilot.press("x")
         await settle(pilot)
         await type_text(pilot, "无重大决策")
         await pilot.press("enter")

@@ -41,7 +41,9 @@ def markers_text() -> Text:
     t.append("标记：", "bold")
     for name, (mark, _) in MARKERS.items():
         t.append(f"{mark} {MARKER_NAMES[name]}  ")
-    t.append("\n“是/否”类指标上 y/n 评是/否，其余指标上 n 为下一未评（也可用 ] 和 [）。")
+    t.append("\n数字键选择：分档指标按 1、2、3… 选档次；是/否类指标按 1 是、2 否；按处扣分的指标按 0-9 输入处数（+/- 增减一处）。")
+    t.append("\nn（或 ]）只移到下一未评，N（或 [）上一未评，从不评分。评完一项后光标自动移到下一未评（命令面板 ^p 中“设置”可关闭）。")
+    t.append("\n按了没有作用的键时，底部会提示原因。^z 撤销，^y 重做，提示中写明撤销的是哪一项。")
     t.append("\n自定义按键：在数据目录的 keymap.json 中写 {\"编号\": \"按键\"}，如 {\"inspection.next_unscored\": \"j\"}。")
     return t
 

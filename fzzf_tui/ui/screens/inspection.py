@@ -21,7 +21,7 @@ from ...errors import FzzfError, InspectionLocked, InvalidValue, ReadOnlyInspect
 from ...inspection import IN_PROGRESS, Inspection, describe_value
 from ...inspection.scoring import yesno_choices
 from ...inspection.lock import describe_holder
-from .. import keymap
+from .. import keymap, scoring_keys
 from ..widgets.key_bar import KeyBar
 from ..text import fmt_points, truncate
 from ..widgets.checklist_tree import MARKER_NAMES, ChecklistTree, NodeView
@@ -34,8 +34,7 @@ if TYPE_CHECKING:
 FILTERS = (("all", "全部"), ("todo", "未评"), ("issue", "有问题"), ("na", "不涉及"))
 FILTER_NAMES = dict(FILTERS)
 SCORING_ACTIONS = {
-    "score_digit", "score_yes", "score_no", "case_add", "case_remove", "not_applicable", "note", "clear",
-    "add_finding",
+    "score_digit", "case_add", "case_remove", "not_applicable", "note", "clear", "add_finding",
 }
 
 
@@ -233,6 +232,7 @@ class InspectionScreen(Screen):
                 self.inspection.result(item.code) if item.is_leaf else None,
                 self.report.nodes.get(item.code),
                 self._findings_by_code.get(item.code, []),
+                self.digit_key,
             )
         )
 
@@ -303,84 +303,121 @@ class InspectionScreen(Screen):
         self._refresh_bindings_if_changed()
 
     # -- key actions ----------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def digit_key(self, d: int) -> str:
+        """The key bound to digit ``d`` now (the user's keymap may move it)."""
+        mapped = getattr(self.app, "user_keymap", {}).get(f"inspection.digit_{d}")
+        return keymap._keys(mapped)[0] if mapped and keymap._keys(mapped) else str(d)
+
+    def _not_writable_reason(self) -> str:
+        if self.inspection.readonly:
+            return "只读查看（他人正在编辑此检查），不能修改"
+        return f"此检查{self.inspection.status}，评分已封存。如需修改：按 s 进入汇总，再按 o 重新打开"
+
+    def refusal(self, action: str, parameters: tuple[object, ...] = (), thorough: bool = False) -> str | None:
+        """Why ``action`` cannot run now (None: it can). ``thorough`` also checks what needs
+        a look at the file (is there anything to undo), which check_action skips."""
         if action in SCORING_ACTIONS:
+            if not self.writable:
+                return self._not_writable_reason()
             item = self.current_item() if self.is_mounted else None
-            if not self.writable or item is None or not item.is_leaf:
-                return False if action == "score_no" else None
-            m = item.method
-            if m == "yesno" and item.kind == "penalty" and action in ("score_digit", "score_yes", "score_no"):
-                # 是/否 keys would read both ways on "发生…的": a 减分项 is answered by name (enter)
-                return False if action == "score_no" else None
+            if item is None:
+                return "没有选中的指标"
+            if not item.is_leaf:
+                return f"{item.code}“{truncate(item.title, 16)}”是分类，不能直接评分：请选中其下的指标（回车展开/收起）"
             if action == "score_digit":
                 d = int(parameters[0]) if parameters else 0
-                if m == "graded":
-                    return 1 <= d <= len(item.levels) or None
-                if m == "yesno":
-                    return d in (1, 2) or None
-                if m == "findings":
-                    return d == 1 or None
-                return True
-            if action == "score_yes":
-                return m in ("yesno", "findings") or None
-            if action == "score_no":
-                return m == "yesno"  # False: "n" goes on to next_unscored
-            if action in ("case_add", "case_remove"):
-                return m == "deduction" or None
-            return True
-        if action == "retry":
-            return self.retry is not None
-        if action == "undo":
-            return self.writable or None
-        return True
+                kind, value = scoring_keys.digit_action(item, d, self.digit_key)
+                return value if kind == "refuse" else None
+            if action in ("case_add", "case_remove") and item.method != "deduction":
+                how = scoring_keys.scoring_help(item, self.digit_key)
+                return f"+/- 只用于按处扣分的指标；本项{how}"
+            if action == "clear" and self.inspection.result(item.code) is None:
+                return "本项还没有评分，无需清除"
+            return None
+        if action in ("undo", "redo"):
+            if not self.writable:
+                return self._not_writable_reason()
+            if thorough and action == "undo" and self.inspection.last_undoable() is None:
+                return "没有可撤销的修改"
+            if thorough and action == "redo" and self._last_redoable() is None:
+                return "没有可重做的修改（撤销之后又做了新的修改时，不能再重做）"
+            return None
+        if action == "retry" and self.retry is None:
+            return "没有需要重试的保存"
+        if action == "conflicts" and not self.inspection.conflicts():
+            return "没有待处理的合并冲突"
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # None: shown as unavailable; the key then reaches explain_key, which says why.
+        return None if self.refusal(action, parameters) else True
+
+    def explain_key(self, key: str, character: str | None) -> None:
+        """A key that did nothing: say why (called by the app for unhandled keys)."""
+        active = self.active_bindings.get(key)
+        if active is not None and active.binding.id in OUR_IDS:
+            name, params = _parse_action(active.binding.action)
+            why = self.refusal(name, params, thorough=True)
+            if why:
+                self.notify(why, title=f"按键 {self.app.get_key_display(active.binding)}", severity="warning", timeout=4)
+            return
+        if character and character.isprintable():
+            self.notify(f"按键“{character}”在此没有功能。按 ? 查看全部按键", severity="warning", timeout=3)
+
+    def key_bar_label(self, binding) -> tuple[str, str] | None:
+        """The digit keys' entry says what they choose on this item (1-4 选档, 1/2 是/否)."""
+        if binding.id == "inspection.digit_1":
+            return scoring_keys.key_bar_label(self.current_item(), self.digit_key)
+        return None
 
     def _leaf(self) -> Item | None:
         item = self.current_item()
         return item if item is not None and item.is_leaf else None
 
-    def _set(self, item: Item, value: Any) -> None:
+    def _set(self, item: Item, value: Any, advance: bool = True) -> bool:
         code = item.code
-        self.perform(lambda: self.inspection.set_value(code, value), label=f"{code} 评分")
+        saved = self.perform(lambda: self.inspection.set_value(code, value), label=f"{code} 评分") is None
+        if saved and advance:
+            self.advance_from(code)
+        return saved
+
+    def advance_from(self, code: str) -> None:
+        """After a leaf is scored: on to the next unscored item (unless turned off)."""
+        settings = getattr(self.app, "settings", None)
+        if settings is not None and not settings.auto_advance:
+            return
+        if not self._is_scored(code) or self.checklist_tree.cursor_code != code:
+            return
+        target = self._next_code(code, lambda c: not self._is_scored(c))
+        if target is not None:
+            self.checklist_tree.select_code(target)
+        elif self.report.scored >= self.report.leaves:
+            self.notify("全部指标已评定。按 s 查看汇总", title="完成", timeout=4)
 
     def action_score_digit(self, digit: int) -> None:
         item = self._leaf()
         if item is None:
             return
-        m = item.method
-        if m == "graded":
-            self._set(item, item.levels[digit - 1].name)
-        elif m == "yesno":
-            self._set(item, yesno_choices(item)[digit - 1][0])
-        elif m == "deduction":
-            self._set(item, digit)
-        elif m == "points":
-            self.open_score_dialog(item, initial=str(digit))
-        elif m == "findings":
-            self._set(item, True)
-
-    def action_score_yes(self) -> None:
-        item = self._leaf()
-        if item is not None:
-            self._set(item, yesno_choices(item)[0][0] if item.method == "yesno" else True)
-
-    def action_score_no(self) -> None:
-        item = self._leaf()
-        if item is not None:
-            self._set(item, yesno_choices(item)[1][0])
+        kind, value = scoring_keys.digit_action(item, digit, self.digit_key)
+        if kind == "set":
+            self._set(item, value)
+        elif kind == "dialog":
+            self.open_score_dialog(item, initial=value)
 
     def _cases(self, item: Item) -> int:
         r = self.inspection.result(item.code)
         return int(r.value) if r is not None and not r.na and r.value is not None else 0
 
+    # +/- count cases one by one: the cursor stays on the item.
     def action_case_add(self) -> None:
         item = self._leaf()
         if item is not None:
-            self._set(item, self._cases(item) + 1)
+            self._set(item, self._cases(item) + 1, advance=False)
 
     def action_case_remove(self) -> None:
         item = self._leaf()
         if item is not None:
-            self._set(item, max(0, self._cases(item) - 1))
+            self._set(item, max(0, self._cases(item) - 1), advance=False)
 
     def open_score_dialog(self, item: Item, initial: str = "") -> None:
         from .dialogs import ChoiceDialog, PromptDialog
@@ -395,12 +432,12 @@ class InspectionScreen(Screen):
                 choices = yesno_choices(item)
                 current = None if current is None else describe_value(item, result)
             else:
-                choices = [("已检查", "已检查")]
-                current = "已检查" if current else None
+                choices = [("checked", "已检查")]
+                current = "checked" if current else None
 
             def chosen(value: str | None) -> None:
                 if value is not None:
-                    self._set(item, {"是": True, "否": False, "已检查": True}.get(value, value))
+                    self._set(item, {"yes": True, "no": False, "checked": True}.get(value, value))
 
             self.app.push_screen(ChoiceDialog(f"评分  {code} {truncate(item.title, 30)}", choices, current), chosen)
             return
@@ -409,9 +446,16 @@ class InspectionScreen(Screen):
         else:
             label, hint = "得分", f"0 至 {fmt_points(item.points)} 之间"
         value = initial or ("" if current is None else str(current))
+
+        def save(v: dict[str, Any]) -> str | None:
+            error = self.perform(lambda: self.inspection.set_value(code, v["text"]), in_form=True)
+            if error is None:
+                self.advance_from(code)
+            return error
+
         self.app.push_screen(
             PromptDialog(
-                lambda v: self.perform(lambda: self.inspection.set_value(code, v["text"]), in_form=True),
+                save,
                 f"评分  {code} {truncate(item.title, 30)}", label, value, hint=hint, select=not initial,
             )
         )
@@ -426,9 +470,15 @@ class InspectionScreen(Screen):
         result = self.inspection.result(code)
         default = result.na_reason if result is not None and result.na else (item.na_conditions[0] if item.na_conditions else "")
         hint = "不涉及情形：" + "；".join(item.na_conditions) if item.na_conditions else "请说明不涉及的理由（必填）"
+        def save(v: dict[str, Any]) -> str | None:
+            error = self.perform(lambda: self.inspection.set_na(code, v["text"]), in_form=True)
+            if error is None:
+                self.advance_from(code)
+            return error
+
         self.app.push_screen(
             PromptDialog(
-                lambda v: self.perform(lambda: self.inspection.set_na(code, v["text"]), in_form=True),
+                save,
                 f"不涉及  {code} {truncate(item.title, 30)}", "理由", default, hint=hint,
                 suggestions=item.na_conditions,
             )
@@ -551,7 +601,14 @@ class InspectionScreen(Screen):
         self.checklist_tree.select_code(code)
 
     def action_next_unscored(self) -> None:
+        item = self._leaf()
         self._jump_unscored(1)
+        if item is not None and item.method == "yesno" and self.writable and not self._is_scored(item.code):
+            # Someone used to the old keys may have meant 否: say that n only moved on.
+            self.notify(
+                f"n 只移到下一未评，{item.code} 仍未评。{scoring_keys.options_text(item, self.digit_key)}",
+                timeout=4,
+            )
 
     def action_prev_unscored(self) -> None:
         self._jump_unscored(-1)
@@ -597,16 +654,41 @@ class InspectionScreen(Screen):
                 return
 
     # -- undo / retry / leave -----------------------------------------------------------------
-    def action_undo(self) -> None:
-        entry = self.inspection.last_undoable()
-        if entry is None:
-            self.notify("没有可撤销的修改")
+    def _last_redoable(self) -> Any:
+        finder = getattr(self.inspection, "last_redoable", None)
+        return finder() if finder is not None else None
+
+    def _undo_redo(self, verb: str) -> None:
+        why = self.refusal(verb, (), thorough=True)
+        if why:
+            self.notify(why, severity="warning", timeout=3)
             return
-        if self.perform(self.inspection.undo, label="撤销") is None:
-            self.notify(self._last_value or "已撤销", timeout=3)
-            target = entry.get("target")
-            if target and self.checklist.has_item(target) and self.checklist.item(target).is_leaf:
-                self.goto(target)
+        change = self.inspection.undo if verb == "undo" else self.inspection.redo
+        if self.perform(change, label="撤销" if verb == "undo" else "重做") is not None:
+            return
+        entry = self.inspection.audit()[-1]
+        message = self._last_value or ("已撤销" if verb == "undo" else "已重做")
+        self.notify(message, title="撤销" if verb == "undo" else "重做", timeout=5, markup=False)
+        code = self._item_of(entry)
+        if code:
+            self.goto(code)
+
+    def _item_of(self, entry: dict[str, Any]) -> str | None:
+        """The leaf an undo/redo touched (a finding's item for a finding)."""
+        target = entry.get("target")
+        if target and self.checklist.has_item(target) and self.checklist.item(target).is_leaf:
+            return target
+        for side in ("new", "old"):
+            value = entry.get(side)
+            if isinstance(value, dict) and value.get("item_code") and self.checklist.has_item(value["item_code"]):
+                return value["item_code"]
+        return None
+
+    def action_undo(self) -> None:
+        self._undo_redo("undo")
+
+    def action_redo(self) -> None:
+        self._undo_redo("redo")
 
     def action_retry(self) -> None:
         if self.retry is not None:
@@ -631,10 +713,32 @@ class InspectionScreen(Screen):
         for item in self.checklist.items:
             out.append((f"跳转：{item.code} {item.title}", lambda c=item.code: self.goto(c), "跳到该部分"))
         item = self._leaf()
-        if item is not None and self.writable and item.method == "graded":
-            for i, lv in enumerate(item.levels, 1):
-                out.append((f"评分：{lv.name}", lambda d=i: self.action_score_digit(d), f"{item.code} 评为“{lv.name}”（按键 {i}）"))
+        if item is not None and self.writable:
+            for i, (_, name) in enumerate(scoring_keys.options(item), 1):
+                out.append((f"评分：{name}", lambda d=i: self.action_score_digit(d),
+                            f"{item.code} 评为“{name}”（按键 {self.digit_key(i)}）"))
+        settings = getattr(self.app, "settings", None)
+        if settings is not None:
+            state = "开" if settings.auto_advance else "关"
+            out.append((f"设置：评分后自动跳到下一未评（现为{state}）", self.toggle_auto_advance,
+                        "评完一项后光标自动移到下一未评指标；再选一次切换"))
         return out
 
+    def toggle_auto_advance(self) -> None:
+        settings = self.app.settings
+        settings.auto_advance = not settings.auto_advance
+        problem = settings.save()
+        state = "开" if settings.auto_advance else "关"
+        self.notify(problem or f"评分后自动跳到下一未评：{state}", severity="warning" if problem else "information", timeout=4)
+
+
+def _parse_action(action: str) -> tuple[str, tuple[object, ...]]:
+    """``score_digit(3)`` → ``("score_digit", (3,))`` (our bindings use int parameters only)."""
+    name, _, rest = action.partition("(")
+    params = tuple(int(p) for p in rest.rstrip(")").split(",") if p.strip().lstrip("-").isdigit())
+    return name, params
+
+
+OUR_IDS = {b.id for group in keymap.GROUPS.values() for b in group if b.id}
 
 __all__ = ["InspectionScreen", "MARKER_NAMES", "save_error_text"]

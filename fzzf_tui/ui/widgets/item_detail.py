@@ -10,7 +10,8 @@ from textual.widgets import Static
 
 from ...checklist import KIND_LABELS, METHOD_LABELS, Item
 from ...inspection import Finding, Result, describe_value
-from ...inspection.scoring import NodeScore, format_signed, yesno_choices
+from ...inspection.scoring import NodeScore, format_signed
+from ..scoring_keys import KeyFor, default_key, scoring_help
 from ..text import fmt_points, wrap_text
 
 def _heading(text: Text, title: str) -> None:
@@ -19,31 +20,13 @@ def _heading(text: Text, title: str) -> None:
     text.append("\n")
 
 
-def scoring_help(item: Item) -> str:
-    """The keys that score this item, in words."""
-    m = item.method
-    if m == "graded":
-        return "数字键选择档次；回车打开选择框"
-    if m == "yesno":
-        if item.kind == "penalty":  # y/n would read both ways on "发生…的": choose by name
-            return "回车选择：" + " / ".join(label for _, label in yesno_choices(item))
-        (yes, yes_label), (no, no_label) = yesno_choices(item)
-        return f"y {yes_label} / n {no_label}"
-    if m == "deduction":
-        d = item.deduction
-        rule = f"每处扣 {fmt_points(d.per_case)} 分，最低 {fmt_points(d.floor)} 分" if d else ""
-        return f"{rule}。+ / - 增减一处，0-9 直接输入处数，回车输入处数"
-    if m == "points":
-        return f"回车或数字键输入得分（0-{fmt_points(item.points)}）"
-    return "只记问题不打分：y 标记为已检查，f 记录问题"
-
-
 def render_item(
     item: Item,
     ancestors: Sequence[Item],
     result: Result | None,
     score: NodeScore | None,
     findings: Sequence[Finding],
+    key: KeyFor = default_key,
 ) -> Text:
     """The detail text of one item (leaf or section)."""
     t = Text()
@@ -103,7 +86,7 @@ def render_item(
                 line = f"{i} {level.name}（{fmt_points(level.fraction * 100)}%，{fmt_points(level.fraction * item.points)} 分）"
                 t.append(line, "bold reverse" if level.name == current else "")
                 t.append("\n")
-        t.append(scoring_help(item), "dim")
+        t.append(scoring_help(item, key), "dim")
         t.append("\n")
     lead = set(item.lead_units)
     for title, values in (
