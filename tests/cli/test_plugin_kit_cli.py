@@ -150,7 +150,8 @@ def test_check_a_good_generated_plugin_and_a_checklist_file(runner: CliRunner, t
     assert "✓ 清单 good-one" in out.output and "全部达到 105 分（优秀）" in out.output
     assert "减分项全部发生 85 分" in out.output and "重新打开一致" in out.output
     out = runner.invoke(cli, ["plugin", "check", str(folder / "fzzf_good_one/checklists/good-one.yaml"), "--quick"])
-    assert out.exit_code == 0, out.output and "重新打开" not in out.output
+    assert out.exit_code == 0, out.output
+    assert "✓ 清单 good-one" in out.output and "重新打开" not in out.output  # --quick: no whole inspection
 
 
 def test_check_a_plugin_file_with_warnings_and_a_builtin_by_name(runner: CliRunner, tmp_path: Path) -> None:
