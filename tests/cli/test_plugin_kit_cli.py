@@ -171,6 +171,11 @@ def test_check_a_plugin_file_with_warnings_and_a_builtin_by_name(runner: CliRunn
 def make_venv(where: Path) -> Path:
     """A venv made with --system-site-packages that also sees this test's own environment
     (fzzf-tui, pytest, pip, setuptools), so nothing needs the network."""
+    from fzzf_tui.plugin_kit.build import build_backend_problem
+
+    problem = build_backend_problem()
+    if problem:  # an environment installed before the test extras asked for setuptools>=70.1
+        pytest.fail(f"{problem}\n(re-run: pip install -e \".[test]\")")
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(where)], check=True)
     python = where / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
