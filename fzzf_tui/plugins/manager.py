@@ -9,7 +9,8 @@ recorded against its name and skipped; nothing it does stops the others. ``FZZF_
 
 Plugin code (imports and hook calls of non-default plugins) runs with a time limit
 (:mod:`.calls`, ``FZZF_HOOK_TIMEOUT``); what it registers is staged per call and used only when
-the call finished in time and passed the checks in :mod:`.checks`.
+the call finished in time and passed the checks in :mod:`.checks`; :mod:`.records` holds what
+is known about each plugin.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ import importlib.metadata
 import importlib.util
 import os
 import sys
-import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -31,6 +30,7 @@ from ..checklist.model import BUILTIN_TYPES, Checklist
 from ..errors import ChecklistError, FzzfError, Problem
 from . import checks
 from .calls import Call, hook_timeout, run_direct, run_limited, seconds_text
+from .records import ChecklistEntry, ExportFormat, PluginRecord, short_error
 
 DEFAULT_PLUGINS = (
     "fzzf_tui.default_plugins.builtin_checklists",
@@ -39,75 +39,6 @@ DEFAULT_PLUGINS = (
 )
 ENTRY_POINT_GROUP = "fzzf_tui"
 HOOK_NAMES = tuple(sorted(n for n in vars(hookspecs) if n.startswith(checks.HOOK_PREFIX)))
-
-
-@dataclass
-class PluginRecord:
-    name: str
-    kind: str  # default | entrypoint | local
-    origin: str
-    version: str = ""
-    hooks: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    distribution: str = ""  # the installed package providing an entry-point plugin
-    # Set when one of its calls was abandoned: the plugin is not called again in this run.
-    abandoned: bool = False
-
-    @property
-    def label(self) -> str:
-        """How the plugin is named to users: name, version and where it comes from."""
-        version = f" {self.version}" if self.version else ""
-        return f"{self.name}{version}（{self.origin}）"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "origin": self.origin,
-            "version": self.version,
-            "distribution": self.distribution,
-            "hooks": self.hooks,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "timed_out": self.abandoned,
-        }
-
-
-@dataclass
-class ExportFormat:
-    name: str
-    label: str
-    suffix: str
-    writer: Callable[..., Any]
-    plugin: str = ""
-
-
-@dataclass
-class ChecklistEntry:
-    plugin: str
-    source: Any  # Path | dict
-    checklist: Checklist | None = None
-    given_as: str = ""  # "Checklist" when the plugin handed over an object (rebuilt from its dict)
-
-    @property
-    def origin(self) -> str:
-        if isinstance(self.source, Path):
-            return str(self.source)
-        if self.checklist is not None and self.checklist.origin:
-            return self.checklist.origin
-        return f"{self.plugin} ({self.given_as or 'dict'})"
-
-
-def _short_error(exc: BaseException) -> str:
-    if isinstance(exc, FzzfError):
-        return str(exc)
-    tb = traceback.extract_tb(exc.__traceback__)
-    where = ""
-    if tb:
-        last = tb[-1]
-        where = f" ({Path(last.filename).name}:{last.lineno})"
-    return f"{type(exc).__name__}: {exc}{where}"
 
 
 # Lines about plugins that did not return in time go here as they happen, so a command can
@@ -187,7 +118,7 @@ class Plugins:
         try:
             self.pm.register(obj, name=record.name)
         except Exception as exc:  # pluggy validation errors, duplicate names
-            record.errors.append(f"注册失败：{_short_error(exc)}")
+            record.errors.append(f"注册失败：{short_error(exc)}")
             return
         callers = self.pm.get_hookcallers(obj) or []
         record.hooks = sorted(h.name for h in callers)
@@ -223,7 +154,7 @@ class Plugins:
                 if isinstance(call.error, KeyboardInterrupt):
                     raise call.error
                 forget()
-                record.errors.append(f"导入失败：{_short_error(call.error)}")
+                record.errors.append(f"导入失败：{short_error(call.error)}")
                 self.records[record.name] = record
             else:
                 self._register(call.result, record)
@@ -329,7 +260,7 @@ class Plugins:
             elif call.error is not None:
                 if isinstance(call.error, KeyboardInterrupt):
                     raise call.error
-                record.errors.append(f"{hook_name} 出错：{_short_error(call.error)}")
+                record.errors.append(f"{hook_name} 出错：{short_error(call.error)}")
                 done.append(call)  # what it registered before the error still counts
             else:
                 done.append(call)
@@ -395,7 +326,7 @@ class Plugins:
                 self.checklist_problems.append((entry.plugin, str(exc), list(exc.problems)))
                 continue
             except Exception as exc:  # noqa: BLE001
-                self._checklist_problem(entry.plugin, f"{entry.origin}: {_short_error(exc)}")
+                self._checklist_problem(entry.plugin, f"{entry.origin}: {short_error(exc)}")
                 continue
             if checklist.id in out:
                 other = out[checklist.id]
