@@ -31,7 +31,12 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 YAML_PATH = REPO / "fzzf_tui" / "default_plugins" / "checklists" / "annual_2019.yaml"
 GENERATOR = REPO / "tools" / "seedgen" / "annual.py"
-SEED = REPO.parent / "shared" / "seeds" / "000_4ddb60610006fafe.txt"
+# the repo's sibling folder (the main checkout), else the shared folder (a git worktree elsewhere)
+SEED = next(
+    (p for p in (REPO.parent / "shared" / "seeds" / "000_4ddb60610006fafe.txt",
+                 Path("/work/shared/seeds/000_4ddb60610006fafe.txt")) if p.is_file()),
+    REPO.parent / "shared" / "seeds" / "000_4ddb60610006fafe.txt",
+)
 
 N_CATEGORIES = 8
 N_TASKS = 49
@@ -87,7 +92,8 @@ def test_header(data):
     s = data["scoring"]
     assert s["total"] == 100 and s["children_sum"] is True
     assert s["default_method"] == "deduction"
-    assert s["deduction"] == {"per_case": 0.1, "floor": 0}
+    assert s["deduction"] == {"per_case": 0.5, "floor": 0}
+    assert "pass_threshold" in s and s["pass_threshold"] is None  # the source sets no 完成度 requirement
     assert [(g["name"], g["min"]) for g in s["grades"]] == [("优秀", 90), ("良好", 80), ("合格", 60), ("不合格", 0)]
 
 
@@ -137,13 +143,13 @@ def test_task_43_restored(data):
     t = items["7.43"]
     assert t["label"] == "43."
     assert t["title"] == RESTORED_43
-    assert "恢复" in t["note"] and "缺少" in t["note"]
+    assert "恢复" in t["source_note"] and "缺少" in t["source_note"]
     assert [m["label"] for m in t["children"]] == ["（1）", "（2）", "（3）", "（4）"]
     assert t["children"][0]["title"] == "加强政府工作人员特别是领导干部的法治培训。"
     assert items["7.42"]["title"] == "将法治素养和法治观念纳入用人标准"
     assert len(items["7.42"]["children"]) == 2
     assert items["7.44"]["title"] == "健全政府工作人员法治能力考查制度"
-    notes = [it["code"] for _, it in walk(data["items"]) if "缺少" in it.get("note", "")]
+    notes = [it["code"] for _, it in walk(data["items"]) if "缺少" in it.get("source_note", "")]
     assert notes == ["7.43"]
 
 
@@ -178,7 +184,7 @@ def test_measure_numbering(data):
     assert unlabelled == UNNUMBERED_TASKS
     for n in UNNUMBERED_TASKS:
         task = next(t for t in level(data, 1) if t["code"].endswith(f".{n}"))
-        assert len(task["children"]) == 1 and "未编号" in task["children"][0]["note"]
+        assert len(task["children"]) == 1 and "未编号" in task["children"][0]["source_note"]
     full = [m for m in measures if m.get("label", "").startswith("（")]
     assert len(full) == RAW_MEASURE_MARKERS
     for code in HALFWIDTH_MEASURES:
@@ -227,22 +233,25 @@ def test_spot_check_wording(data):
     assert r["units"] == ["市发改委"]
     r = items["1.1.2.4"]
     assert r["label"] == "④"
-    assert r["units"] == ["市司法局", "市监察委"]
+    assert r["units"] == ["市司法局", "市监察委"] and r["lead_units"] == ["市司法局", "市监察委"]  # "A、B牵头负责"
     assert r["offices"] == ["法规处", "纪检组"]
     assert r["text"].endswith("（市司法局、市监察委牵头负责）（责任处室：法规处、纪检组）")
     r = items["1.4.1.6"]  # EQ \o\ac(○,6)
     assert r["label"] == "⑥"
     assert r["title"] == "严厉查处破坏发展环境的行为，对损害群众利益问题加大查处力度，公开曝光。"
-    assert "EQ" in r["note"] and "EQ" not in r["text"]
+    assert "EQ" in r["source_note"] and "EQ" not in r["text"]
     assert items["1.1.3.1"]["units"] == ["市营商环境建设监督局", "市委编办", "市级各有关部门", "各区县（市）政府"]
+    assert items["1.1.3.1"]["lead_units"] == ["市营商环境建设监督局"]  # 牵头 kept as a role
+    assert "lead_units" not in items["1.1.1.1"]  # "[市发改委负责]": no lead
     assert items["2.12.2.2"]["units"] == ["市司法局", "市级各有关部门", "各区、县（市）政府"]
     assert items["7.44.3.1"]["units"] == ["市委组织部", "各区县（市）党委和政府"]  # "牵头" without a comma
+    assert items["7.44.3.1"]["lead_units"] == ["市委组织部"]
     r = items["1.8.2.1"]
-    assert r["units"] == ["省市场监督管理局"] and "现未开展" in r["note"] and "现未开展" in r["text"]
+    assert r["units"] == ["省市场监督管理局"] and "现未开展" in r["source_note"] and "现未开展" in r["text"]
     assert items["4.29.3.1"]["offices"] == ["财审处"]  # printed "（责任处室：、财审处）"
     assert items["5.31.7.3"]["offices"] == ["法规处及相关处室"]  # closing bracket missing
     assert items["3.17.2.1"]["title"].startswith("严格落实《哈尔滨市重大行政决策目录管理办法》")
-    assert "①" in items["3.17.2.1"]["note"]
+    assert "①" in items["3.17.2.1"]["source_note"]
     assert items["6.38.1"]["title"].startswith("行政赔偿申请渠道畅通")
     assert items["8.49.4.4"]["title"] == "每年开展报刊、广播、电视、网络等宣传活动。"
 
@@ -260,6 +269,7 @@ def test_every_leaf_has_units_in_order(data):
 
 # ---------------------------------------------------------------- points
 def test_points(data):
+    """Each 主要任务 weighs the same (100 / 49 to the cent); its leaves share it equally."""
     def dec(x) -> Decimal:
         assert isinstance(x, (int, float)) and not isinstance(x, bool)
         d = Decimal(str(x))
@@ -270,7 +280,14 @@ def test_points(data):
     assert len(leaves) == N_LEAVES
     assert all(dec(l["points"]) > 0 for l in leaves)
     assert sum(dec(l["points"]) for l in leaves) == Decimal(100)
-    assert {dec(l["points"]) for l in leaves} == {Decimal("0.29"), Decimal("0.30")}
+    tasks = level(data, 1)
+    assert len(tasks) == 49 and {dec(t["points"]) for t in tasks} == {Decimal("2.04"), Decimal("2.05")}
+    for t in tasks:
+        shares = [dec(it["points"]) for _, it in walk(t["children"]) if not it.get("children")]
+        assert max(shares) - min(shares) <= Decimal("0.01"), t["code"]  # shared equally
+    # task 3 (one result form) and task 31 (seventeen) now weigh the same
+    items = by_code(data)
+    assert dec(items["1.3"]["points"]) == dec(items["5.31"]["points"]) == Decimal("2.04")
     for _, it in walk(data["items"]):
         if it.get("children"):
             assert dec(it["points"]) == sum(dec(c["points"]) for c in it["children"]), it["code"]

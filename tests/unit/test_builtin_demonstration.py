@@ -77,10 +77,11 @@ def test_metadata(data):
     assert data["title"] == "市县法治政府建设示范指标体系（试行）"
     assert data["version"] == "2020"
     assert "洛政〔2020〕23号" in data["source"] and "附件2" in data["source"]
-    assert set(data["provisional"]) == {"points", "grades", "levels"}
+    assert set(data["provisional"]) == {"points", "grades", "levels", "complete_levels", "veto"}
     assert "附加项" in data["description"] and "B" in data["description"] and "P" in data["description"]
     s = data["scoring"]
-    assert s["completion_threshold"] == 0.9
+    assert s["pass_threshold"] == 0.9  # from the source: 完成度达90%以上
+    assert s["complete_levels"] == ["完全达到", "基本达到"]  # provisional
     assert s["children_sum"] is True
     assert s["default_method"] == "graded"
     assert [(g["name"], g["min"]) for g in s["grades"]] == [("优秀", 90), ("良好", 80), ("合格", 60), ("不合格", 0)]
@@ -254,6 +255,10 @@ def test_loads_with_project_loader():
     assert {cl.item(c).kind for c in ("B.1", "B.2")} == {"bonus"}
     assert {cl.item(c).kind for c in ("P.1", "P.2")} == {"penalty"}
     assert cl.item("3.2.40").method == "graded"
+    # 减分项 consequences (provisional): P.2-type items are 一票否决, P.1 caps the grade
+    assert cl.item("P.2").veto is not None and cl.item("P.2").veto.grade == "不合格"
+    assert cl.item("P.1").grade_cap == "合格" and cl.item("P.1").veto is None
+    assert cl.item("B").source_note == "原文九、附加项之1.加分项"
 
 
 # ------------------------------------------------------------------ against the seed

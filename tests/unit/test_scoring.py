@@ -1,4 +1,5 @@
-"""The scoring engine: hand-worked examples per built-in checklist and property-based invariants."""
+"""The scoring engine: small examples and property-based invariants (the hand-worked examples
+per built-in checklist are in test_builtin_scoring.py)."""
 
 from __future__ import annotations
 
@@ -18,58 +19,6 @@ def R(code, value=None, na=False):
 
 
 # -- hand-worked examples -------------------------------------------------------------------
-
-def test_demonstration_example(demo_checklist) -> None:
-    c = demo_checklist
-    # 1.1 has six 三级 indicators of 10 points (provisional); 一级 1 has 22 → 220 points.
-    assert c.item("1.1").points == 60 and c.item("1").points == 220 and c.total == 1000
-    results = [R("1.1.1", "完全达到"), R("1.1.2", "基本达到"), R("1.1.3", na=True)]
-    rep = score_inspection(c, results)
-    # 1.1: (10 + 8) over the applicable 50 points, renormalised to its 60 → 21.6
-    assert rep.nodes["1.1"].earned == pytest.approx(21.6)
-    assert rep.nodes["1"].earned == pytest.approx(21.6)
-    assert rep.base == pytest.approx(21.6)
-    assert rep.completion == 0.0101  # one 完成 out of 99 applicable, as a ratio to 4 decimals
-    # 加分项 符合 adds 10; 减分项 发生 (the bad event happened) takes its 20
-    rep = score_inspection(c, results + [R("B.1", "符合"), R("P.1", "发生")])
-    assert (rep.bonus, rep.penalty) == (10, 20)
-    assert rep.total == pytest.approx(11.6)
-    assert rep.grade == ""  # 未评定: most items are 未评
-    # the true/false of older files reads the same: true = 是 (for 减分项: 未发生)
-    old = score_inspection(c, results + [R("B.1", True), R("P.1", False)])
-    assert (old.bonus, old.penalty, old.total) == (rep.bonus, rep.penalty, rep.total)
-    # bonus is capped at the section's points
-    rep = score_inspection(c, [R("B.1", True), R("B.2", True)])
-    assert rep.bonus == 20
-
-
-def test_demonstration_all_met_is_full_marks(demo_checklist) -> None:
-    c = demo_checklist
-    results = {leaf.code: R(leaf.code, "完全达到") for leaf in c.leaves() if leaf.kind == "normal"}
-    rep = score_inspection(c, results)
-    assert rep.total == pytest.approx(1000) and rep.percent == pytest.approx(100)
-    assert rep.grade == "" and rep.unscored == 4  # 加分项/减分项 not answered yet: no grade
-    results.update({code: R(code, "不符合") for code in ("B.1", "B.2")})
-    results.update({code: R(code, "未发生") for code in ("P.1", "P.2")})
-    rep = score_inspection(c, results)
-    assert rep.grade == "优秀" and rep.completion == 1 and rep.ready
-
-
-def test_annual_deduction_example(annual_checklist) -> None:
-    c = annual_checklist
-    leaf = next(c.leaves())
-    assert leaf.method == "deduction" and leaf.deduction.per_case == 0.1
-    assert earned_points(leaf, 0) == leaf.points
-    assert earned_points(leaf, 1) == pytest.approx(leaf.points - 0.1)
-    assert earned_points(leaf, 10) == 0  # never below the floor (扣完为止)
-    all_clean = {x.code: R(x.code, 0) for x in c.leaves()}
-    rep = score_inspection(c, all_clean)
-    assert rep.total == pytest.approx(100)
-    all_clean[leaf.code] = R(leaf.code, 1)
-    rep = score_inspection(c, all_clean)
-    assert rep.total == pytest.approx(100 - leaf.deduction.per_case)
-    assert rep.completion == round((c.leaf_count - 1) / c.leaf_count, 4)
-
 
 def test_special_example(special_checklist) -> None:
     c = special_checklist

@@ -37,7 +37,8 @@ Heading of 主要任务 43 is missing in the seed (its measures restart at ``（
 task 42); the parser detects the restart and inserts :data:`RESTORED_TASKS`.
 
 Points, grades and the deduction rule are not in the source and are provisional
-(see :data:`TOTAL_POINTS`, :data:`GRADES`, :data:`DEDUCTION`).  Output is deterministic.
+(see :data:`TOTAL_POINTS`, :data:`GRADES`, :data:`DEDUCTION`): each 主要任务 carries the same
+weight and its 可检验的成果形式 share it equally.  Output is deterministic.
 """
 
 from __future__ import annotations
@@ -60,14 +61,16 @@ TITLE = "哈尔滨市2019年法治政府建设任务分解表（部门版）"
 SOURCE = "哈尔滨市2019年法治政府建设任务分解表（部门版）（附件，完成时限12月中旬）"
 
 # ---------------------------------------------------------------- provisional values
-TOTAL_POINTS = 100  # spread evenly over the leaves in 0.01 steps (see allocate_points)
+TOTAL_POINTS = 100  # equal per 主要任务, then shared by the task's leaves (see allocate_points)
 GRADES = [
     {"name": "优秀", "min": 90},
     {"name": "良好", "min": 80},
     {"name": "合格", "min": 60},
     {"name": "不合格", "min": 0},
 ]
-DEDUCTION = {"per_case": 0.1, "floor": 0}  # leaves are ~0.3 points: 0.1 per case keeps 3 cases distinguishable
+# 0.5 per case is about a quarter of a 主要任务 (100/49 ≈ 2.04): four findings on a task take its
+# weight, and a finding on a result form worth less than 0.5 takes that form (扣完为止).
+DEDUCTION = {"per_case": 0.5, "floor": 0}
 
 # ---------------------------------------------------------------- restorations
 #: 主要任务 whose heading row is missing in the seed: number -> title.
@@ -139,6 +142,7 @@ class Line:
     text: str
     units_raw: str = ""
     units: list[str] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)
     offices: list[str] = field(default_factory=list)
     na: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -170,14 +174,15 @@ def _matching_open(s: str) -> int:
     return -1
 
 
-def split_units(cell: str) -> tuple[list[str], list[str]]:
-    """Split a 责任单位 cell into clean unit names (document order) and remarks.
+def split_units(cell: str) -> tuple[list[str], list[str], list[str]]:
+    """Split a 责任单位 cell into clean unit names (document order), remarks, and the 牵头 units.
 
     Split on ``、``/``，``/``,`` outside brackets, after ``牵头`` (``X牵头，Y`` and ``X牵头Y``)
     and at ``以及``; keep ``各区、县（市）`` together; strip role suffixes such as
-    ``按职责分工分别负责``/``牵头负责``/``负责`` and a trailing ``等``.
+    ``按职责分工分别负责``/``牵头负责``/``负责`` and a trailing ``等``. ``牵头`` marks the units
+    of its ``、`` group as leads: ``A、B牵头负责，C负责`` → leads A and B.
     """
-    pieces: list[str] = []
+    pieces: list[tuple[str, bool]] = []  # (piece, ends a ，-group)
     buf = ""
     depth = 0
     for c in cell:
@@ -186,34 +191,47 @@ def split_units(cell: str) -> tuple[list[str], list[str]]:
         elif c in "）)":
             depth -= 1
         if depth == 0 and c in "、，,":
-            pieces.append(buf)
+            pieces.append((buf, c != "、"))
             buf = ""
         else:
             buf += c
-    pieces.append(buf)
-    merged: list[str] = []
-    for p in pieces:
+    pieces.append((buf, True))
+    merged: list[tuple[str, bool]] = []
+    for p, ends in pieces:
         p = p.strip()
-        if merged and p.startswith("县（市）") and merged[-1].endswith("各区"):
-            merged[-1] += "、" + p
+        if merged and p.startswith("县（市）") and merged[-1][0].endswith("各区"):
+            merged[-1] = (merged[-1][0] + "、" + p, ends)
         else:
-            merged.append(p)
+            merged.append((p, ends))
     units: list[str] = []
     remarks: list[str] = []
-    for p in merged:
-        for part in re.split(r"以及|牵头(?!负责|推进)(?=.)", p):
-            part = part.strip()
+    leads: list[str] = []
+    group: list[str] = []  # units of the current 、-group, which a later 牵头 makes leads
+    for p, ends in merged:
+        parts = re.split(r"(以及|牵头(?!负责|推进)(?=.))", p)
+        for i in range(0, len(parts), 2):
+            part = parts[i].strip()
+            lead = i + 1 < len(parts) and parts[i + 1].startswith("牵头")
             for suf in UNIT_SUFFIXES:
                 if part.endswith(suf) and len(part) > len(suf):
+                    lead = lead or suf.startswith("牵头")
                     part = part[: -len(suf)]
                     break
             part = part.strip()
             if part.endswith("等"):
                 part = part[:-1]
-            if not part:
-                continue
-            (remarks if part in UNIT_REMARKS else units).append(part)
-    return units, remarks
+            if part and part not in UNIT_REMARKS:
+                units.append(part)
+                group.append(part)
+            elif part:
+                remarks.append(part)
+            if lead:
+                leads.extend(u for u in group if u not in leads)
+            if lead or i + 1 < len(parts):
+                group = []  # "X牵头Y": Y starts a new group
+        if ends:
+            group = []
+    return units, remarks, leads
 
 
 def parse_cell(label: str, rest: str) -> Line:
@@ -258,7 +276,7 @@ def parse_cell(label: str, rest: str) -> Line:
     line = Line(label=label, title=body.strip(), text=text, offices=offices or [], na=na, notes=notes)
     if units_raw:
         line.units_raw = units_raw
-        line.units, remarks = split_units(units_raw[1:-1])
+        line.units, remarks, line.leads = split_units(units_raw[1:-1])
         for r in remarks:
             line.notes.append(f"责任单位栏注明“{r}”（非单位名称，未列入 units）")
     return line
@@ -492,14 +510,23 @@ def assign_codes(cats: list[Node]) -> None:
                     r.code = f"{ms.code}.{r.num}"
 
 
+def _share(cents: int, nodes: list[Node]) -> None:
+    """Give ``cents`` to ``nodes`` as evenly as whole cents allow (the extra cents spread out in
+    document order), so the parts add up exactly."""
+    n = len(nodes)
+    for i, node in enumerate(nodes):
+        node.points_cents = cents * (i + 1) // n - cents * i // n
+
+
 def allocate_points(cats: list[Node], total: int = TOTAL_POINTS) -> None:
-    """Spread ``total`` evenly over the leaves in whole cents (document order, largest-remainder
-    style), so every leaf gets ⌊total/N⌋ or that plus 0.01 and every section is the exact sum."""
-    leaves = [n for n in walk(cats) if not n.children]
-    cents = total * 100
-    n = len(leaves)
-    for i, leaf in enumerate(leaves):
-        leaf.points_cents = cents * (i + 1) // n - cents * i // n
+    """Each 主要任务 gets the same share of ``total`` (to the cent); the leaves of a task share
+    its points equally; every section is the exact sum of its children. A 任务分类 thus weighs
+    as many tasks as it has, and no task weighs more because it lists more result forms."""
+    tasks = [t for c in cats for t in c.children]
+    _share(total * 100, tasks)
+    for task in tasks:
+        leaves = [n for n in walk(task.children) if not n.children] if task.children else [task]
+        _share(task.points_cents, leaves)
 
     def up(node: Node) -> int:
         if node.children:
@@ -524,13 +551,15 @@ def item_dict(n: Node) -> dict:
     d["points"] = _points(n.points_cents)
     if n.line.units:
         d["units"] = n.line.units
+    if n.line.leads:
+        d["lead_units"] = n.line.leads
     if n.line.offices:
         d["offices"] = n.line.offices
     if n.line.na:
         d["na_conditions"] = n.line.na
     notes = n.notes + n.line.notes
     if notes:
-        d["note"] = "；".join(notes)
+        d["source_note"] = "；".join(notes)
     if n.children:
         d["children"] = [item_dict(ch) for ch in n.children]
     return d
@@ -547,8 +576,8 @@ def _block_representer(dumper: yaml.SafeDumper, data: Block) -> yaml.ScalarNode:
 yaml.SafeDumper.add_representer(Block, _block_representer)
 
 
-def _min_max_leaf(cats: list[Node]) -> tuple[str, str]:
-    vals = sorted({n.points_cents for n in walk(cats) if not n.children})
+def _min_max(nodes) -> tuple[str, str]:
+    vals = sorted({n.points_cents for n in nodes})
     return f"{vals[0] / 100:.2f}", f"{vals[-1] / 100:.2f}"
 
 
@@ -562,22 +591,23 @@ DESCRIPTION = """\
 - 具体措施 （1）（2）… → "<分类>.<任务>.<n>"；
 - 可检验的成果形式 ①②… → "<分类>.<任务>.<n>.<k>"，为计分的末级指标，各自带责任单位（units）、责任处室（offices）和不涉及情形（na_conditions）。
 label 照录原文编号（第24–30项原文用全角“．”，照录为“24．”等）；title 为去掉编号和末尾括注后的原文，text 为含括注的整行原文。
-units 由责任单位括注拆分而来：按“、”“，”“,”拆分（括号内及“各区、县（市）”不拆），并在“牵头”“以及”处断开，去掉“按职责分工分别负责”“牵头负责”“负责”等职责用语及末尾“等”；原文完整括注保留在 text 中。
-na_conditions 只记在印有该标注的那一行对应的条目上（不向下级复制），因此全文计数与原文一致：中直机构不涉及 {n_zz} 处、无立法计划不涉及 {n_lf} 处、（不涉及）{n_bs} 处。
+units 由责任单位括注拆分而来：按“、”“，”“,”拆分（括号内及“各区、县（市）”不拆），并在“牵头”“以及”处断开，去掉“按职责分工分别负责”“牵头负责”“负责”等职责用语及末尾“等”；原文完整括注保留在 text 中。标有“牵头”的单位另记入 lead_units（“A、B牵头”两者都是牵头单位）。
+na_conditions 只记在印有该标注的那一行对应的条目上（不向下级复制），因此全文计数与原文一致：中直机构不涉及 {n_zz} 处、无立法计划不涉及 {n_lf} 处、（不涉及）{n_bs} 处。按情形批量标记不涉及时，具体措施上的标注适用于其下全部成果形式。
 
 原文问题及处理：
-1. 第43项主要任务缺标题行（措施在第42项之后从（1）重新编号）。据上下文恢复为“{t43}”：4项措施均为法治教育培训；该表述即《法治政府建设实施纲要（2015－2020年）》第七部分第（二）项标题，《2018年度延寿县法治政府建设实施方案》六（二）亦同，且其相邻标题与本表第42、44、45项一致。恢复项带 note。
-2. 原文“（n）”共 {raw_m} 个，均为具体措施编号（无正文引用）。另有：第{half}为半角括号（计入）；第{unnum}项主要任务各只有一项具体措施，原文未编号（编号按 1 计，带 note）。故具体措施共 {raw_m} + {n_half} + {n_unnum} = {n_measures} 项。
+1. 第43项主要任务缺标题行（措施在第42项之后从（1）重新编号）。据上下文恢复为“{t43}”：4项措施均为法治教育培训；该表述即《法治政府建设实施纲要（2015－2020年）》第七部分第（二）项标题，《2018年度延寿县法治政府建设实施方案》六（二）亦同，且其相邻标题与本表第42、44、45项一致。恢复项带 source_note（来源说明）。
+2. 原文“（n）”共 {raw_m} 个，均为具体措施编号（无正文引用）。另有：第{half}为半角括号（计入）；第{unnum}项主要任务各只有一项具体措施，原文未编号（编号按 1 计，带 source_note）。故具体措施共 {raw_m} + {n_half} + {n_unnum} = {n_measures} 项。
 3. 原文带圈数字共 {raw_c} 个；另有一处 Word 域代码“EQ \\o\\ac(○,6)”（第{eq}，已还原为 label“⑥”）。故带圈编号的成果形式共 {n_circled} 项。
-4. 有 {n_plain} 项具体措施没有①②，只有一句不带编号的“可检验的成果形式”：统一作为该措施下唯一的子项（code 末段为 1，不设 label），使所有末级指标都是第四列的成果形式、标注各归其行。另第{miss}的第一句无“①”而其后为“②”，按①计（不设 label，带 note）。末级指标共 {n_circled} + {n_plain_all} = {n_leaves} 项。
+4. 有 {n_plain} 项具体措施没有①②，只有一句不带编号的“可检验的成果形式”：统一作为该措施下唯一的子项（code 末段为 1，不设 label），使所有末级指标都是第四列的成果形式、标注各归其行。另第{miss}的第一句无“①”而其后为“②”，按①计（不设 label，带 source_note）。末级指标共 {n_circled} + {n_plain_all} = {n_leaves} 项。
 5. 表格提取把部分主要任务标题从中间断开（如“优化政府组织结 构”），已删除汉字之间的空白（第{despaced}项）；第三类标题原文分三行，已连接。其余文字照录（含原文错字和中英文标点）。
-6. 个别括注：第29项（3）及其子项的责任处室原文为“：、财审处”（略去空项）；第31项（7）③的责任处室缺右括号；第8项（2）的责任单位栏含“现未开展”（记入 note，不作为单位）。
+6. 个别括注：第29项（3）及其子项的责任处室原文为“：、财审处”（略去空项）；第31项（7）③的责任处室缺右括号；第8项（2）的责任单位栏含“现未开展”（记入 source_note，不作为单位）。
 
-计分（暂定，provisional: points, grades, deduction；原文未规定分值）：
-- 总分 {total} 分，平均分配到 {n_leaves} 项末级指标，按 0.01 分取整（每项 {pmin} 或 {pmax} 分，按文档顺序均匀分布），上级分值为下级之和（children_sum），各级合计精确到 0.01。
-- 评分方法：年底考核按处扣分（deduction），每发现1处问题扣 0.1 分（每项约 0.3 分，约 3 处扣完），扣完为止（floor 0）。
+计分（暂定，provisional: points, grades, deduction；原文未规定分值、权重和完成度要求）：
+- 权重：总分 {total} 分，{n_tasks} 项主要任务同等权重，各 {tmin} 或 {tmax} 分（{total} ÷ {n_tasks}，按 0.01 分取整，多出的 0.01 分按文档顺序均匀分布）；任务分类的分值为其主要任务之和（分类越多任务，分值越高，如第一类 {c1} 分、第三类 {c3} 分）。一项主要任务的分值由其全部可检验的成果形式平均分享（每项 {pmin}–{pmax} 分），不因成果形式多少而改变该任务的权重。上级分值为下级之和（children_sum），各级合计精确到 0.01。
+- 评分方法：年底考核按处扣分（deduction），每发现1处问题扣 {per_case} 分（约为一项主要任务分值的四分之一：同一主要任务发现4处问题即扣去该任务的全部分值），每项成果形式扣完为止（floor 0）。
 - 等级：优秀 ≥90、良好 ≥80、合格 ≥60、不合格 <60。
-- 标有不涉及情形（如“中直机构不涉及”）的条目，对符合该情形的被考核单位应按不涉及处理。
+- 完成度要求：原文未规定（pass_threshold 为空，不显示“要求”）。
+- 标有不涉及情形（如“中直机构不涉及”）的条目，对符合该情形的被考核单位应按不涉及处理（可按单位情形批量标记）。
 """
 
 HEADER = """\
@@ -585,18 +615,24 @@ HEADER = """\
 # GENERATED by {script} from {seed} — do not edit by hand;
 # change the script and re-run:  python {script} [SEED_PATH] [-o OUT]
 # PROVISIONAL (not in the source, which gives tasks and 责任单位 but no scoring):
-#   points     — total {total}, spread evenly over the {n_leaves} leaves in 0.01 steps ({pmin}/{pmax} each; sections = sum)
+#   points     — total {total}, the same weight for each of the {n_tasks} 主要任务 ({tmin}/{tmax} each, to the cent);
+#                a task's 可检验的成果形式 share its points equally ({pmin}–{pmax} each); sections = sum,
+#                so a 任务分类 weighs as many tasks as it has (e.g. 一、 {c1}, 三、 {c3})
 #   grades     — 优秀 ≥90 / 良好 ≥80 / 合格 ≥60 / 不合格
-#   deduction  — method deduction for every leaf, 0.1 per case, floor 0 (年底扣分)
-# From the source: structure, numbering, wording, 责任单位, 责任处室, 不涉及 tags, deadline.
-# Restored: heading of 主要任务 43 (missing in the source; see description and the item's note).
+#   deduction  — method deduction for every leaf, {per_case} per case (a quarter of a task: four findings
+#                on one task take its weight), floor 0 per result form (扣完为止)
+#   no 完成度 requirement (pass_threshold: null): the source sets none
+# From the source: structure, numbering, wording, 责任单位 (牵头 kept as lead_units), 责任处室,
+# 不涉及 tags, deadline.
+# Restored: heading of 主要任务 43 (missing in the source; see description and the item's source_note).
 """
 
 
 def build(cats: list[Node], info: dict, counts: dict) -> tuple[dict, dict]:
     assign_codes(cats)
     allocate_points(cats)
-    pmin, pmax = _min_max_leaf(cats)
+    pmin, pmax = _min_max(n for n in walk(cats) if not n.children)
+    tmin, tmax = _min_max(t for c in cats for t in c.children)
     n_plain_all = counts["plain_results"]
     fmt = {
         "script": SCRIPT_REL,
@@ -623,6 +659,12 @@ def build(cats: list[Node], info: dict, counts: dict) -> tuple[dict, dict]:
         "total": TOTAL_POINTS,
         "pmin": pmin,
         "pmax": pmax,
+        "tmin": tmin,
+        "tmax": tmax,
+        "n_tasks": sum(len(c.children) for c in cats),
+        "c1": _points(cats[0].points_cents),
+        "c3": _points(cats[2].points_cents),
+        "per_case": DEDUCTION["per_case"],
     }
     data = {
         "format": "fzzf-checklist/1",
@@ -636,6 +678,7 @@ def build(cats: list[Node], info: dict, counts: dict) -> tuple[dict, dict]:
         "scoring": {
             "total": TOTAL_POINTS,
             "children_sum": True,
+            "pass_threshold": None,
             "grades": GRADES,
             "default_method": "deduction",
             "deduction": DEDUCTION,

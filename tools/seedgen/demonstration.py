@@ -32,8 +32,9 @@ Pieces are stripped and kept in document order, as printed: phrases such as
 (``市发改委、商务局、市场监管局``) are *not* expanded to ``市商务局``.
 
 Points are not published in the source ("分值、权重和评测方式由中央依法治国办组织专家研究确定"),
-so the values in ``POINTS_*``, ``GRADES`` and ``LEVELS`` below are provisional defaults and
-are marked as such in the output.  Output is deterministic: same seed → same bytes.
+so the values in ``POINTS_*``, ``GRADES``, ``LEVELS``, ``COMPLETE_LEVELS`` and the 减分项
+consequences (``PENALTY_VETO``, ``PENALTY_GRADE_CAP``) below are provisional defaults and are
+marked as such in the output.  Output is deterministic: same seed → same bytes.
 """
 
 from __future__ import annotations
@@ -69,6 +70,12 @@ LEVELS = [
     {"name": "部分达到", "fraction": 0.5},
     {"name": "未达到", "fraction": 0.0},
 ]
+# 完成度 counts an indicator as 完成 at these levels (the source says 完成度 but not which levels)
+COMPLETE_LEVELS = ["完全达到", "基本达到"]
+# 减分项 consequences beyond the points (the source gives none): 2. fabricated application
+# materials (P.2-type) is 一票否决; 1. a serious unlawful act caps the grade.
+PENALTY_VETO = {2: {"grade": "不合格"}}
+PENALTY_GRADE_CAP = {1: "合格"}
 # ---------------------------------------------------------------- from the source
 COMPLETION_THRESHOLD = 0.9  # 行动方案: 示范指标完成度达90%以上
 EXPECTED = {"l1": 8, "l2": 34, "l3": 100, "bonus": 2, "penalty": 2}
@@ -275,8 +282,9 @@ DESCRIPTION = """\
 原文"九、附加项"拆分为两个顶层项：B（1.加分项，kind bonus）和 P（2.减分项，kind penalty），子项 B.1、B.2、P.1、P.2 继承其 kind。
 分值为暂定值（provisional: points）：原文"指标体系各项指标的分值、权重和评测方式由中央依法治国办组织专家研究确定"，未公布分值。\
 暂按每个三级指标{leaf}分、上级分值为下级之和（总分{total}）；加分项每项{bonus}分、合计封顶{cap}分；减分项每项{penalty}分。\
-加分项、减分项按 yesno 评定：加分项"是"表示符合加分条件；减分项"是"表示未发生该情形（不减分），"否"减去该项分值。\
-等级线（grades）与评定档次（levels）同为暂定。
+加分项、减分项按 yesno 评定，以发生的事实作答：加分项答"符合"（加该项分值）或"不符合"；减分项答"发生"（减去该项分值）或"未发生"。\
+减分项 2（申报材料弄虚作假）发生的，一票否决，等次为不合格；减分项 1（严重违法行政行为等）发生的，等次最高为合格（veto、grade_cap，均为暂定）。\
+等级线（grades）、评定档次（levels）同为暂定；完成度中"完全达到""基本达到"计为完成（complete_levels，暂定）。
 完成度阈值 0.9 取自行动方案"市县法治政府建设示范指标完成度达90%以上"。
 文本整理：删除一级标题及三处二级标题中表格提取产生的空格（"政府 职能 依法 全面 履行"、"落实权责清单、 负面清单制度并实行动态管理"、\
 "创新社会治理, 优化公共服务"、"完善社会监督和 舆论监督机制"等），其余文字与标点（包括半角逗号、括号）照原文保留；\
@@ -284,6 +292,14 @@ DESCRIPTION = """\
 责任单位：按"、"","和"，"拆分，括号内不拆（如"各县(市、区)政府"），左侧只有一个字的"、"不拆（如"市、县两级政府"）；\
 "其他相关单位配合"等单独成项；简称（如"市发改委、商务局、市场监管局"中的"商务局"）照原文保留，不补"市"字。
 """
+
+
+def _consequence(number: int) -> str:
+    if number in PENALTY_VETO:
+        return f"，且一票否决（等次为{PENALTY_VETO[number]['grade']}）"
+    if number in PENALTY_GRADE_CAP:
+        return f"，且等次最高为{PENALTY_GRADE_CAP[number]}"
+    return ""
 
 
 def build(l1s: list[L1], notes: list[str]) -> dict:
@@ -332,7 +348,7 @@ def build(l1s: list[L1], notes: list[str]) -> dict:
             "title": leaf.text,
             "points": POINTS_BONUS_ITEM,
             "method": "yesno",
-            "criteria": f"是：符合该加分条件，加{POINTS_BONUS_ITEM}分；否：不加分（加分项合计不超过{POINTS_BONUS_CAP}分）",
+            "criteria": f"符合：加{POINTS_BONUS_ITEM}分；不符合：不加分（加分项合计不超过{POINTS_BONUS_CAP}分）",
             "units": leaf.units,
         }
         for leaf in bonus.leaves
@@ -344,8 +360,10 @@ def build(l1s: list[L1], notes: list[str]) -> dict:
             "title": leaf.text,
             "points": POINTS_PENALTY_ITEM,
             "method": "yesno",
-            "criteria": f"是：未发生该情形，不减分；否：发生该情形，减{POINTS_PENALTY_ITEM}分",
+            "criteria": f"发生：减{POINTS_PENALTY_ITEM}分" + _consequence(leaf.number) + "；未发生：不减分",
             "units": leaf.units,
+            **({"veto": PENALTY_VETO[leaf.number]} if leaf.number in PENALTY_VETO else {}),
+            **({"grade_cap": PENALTY_GRADE_CAP[leaf.number]} if leaf.number in PENALTY_GRADE_CAP else {}),
         }
         for leaf in penalty.leaves
     ]
@@ -358,7 +376,7 @@ def build(l1s: list[L1], notes: list[str]) -> dict:
             "title": bonus.title,
             "points": POINTS_BONUS_CAP,
             "kind": "bonus",
-            "note": f"原文{extra.label}{extra.title}之{bonus.number}.{bonus.title}",
+            "source_note": f"原文{extra.label}{extra.title}之{bonus.number}.{bonus.title}",
             "children": b_children,
         }
     )
@@ -369,7 +387,7 @@ def build(l1s: list[L1], notes: list[str]) -> dict:
             "title": penalty.title,
             "points": sum(x["points"] for x in p_children),
             "kind": "penalty",
-            "note": f"原文{extra.label}{extra.title}之{penalty.number}.{penalty.title}",
+            "source_note": f"原文{extra.label}{extra.title}之{penalty.number}.{penalty.title}",
             "children": p_children,
         }
     )
@@ -392,11 +410,12 @@ def build(l1s: list[L1], notes: list[str]) -> dict:
         "version": "2020",
         "source": "洛政〔2020〕23号《洛阳市创建全国法治政府建设示范市两年行动方案》附件2 市县法治政府建设示范指标体系（试行）及责任分工",
         "description": Block(description),
-        "provisional": ["points", "grades", "levels"],
+        "provisional": ["points", "grades", "levels", "complete_levels", "veto"],
         "scoring": {
             "total": total,
             "children_sum": True,
-            "completion_threshold": COMPLETION_THRESHOLD,
+            "pass_threshold": COMPLETION_THRESHOLD,
+            "complete_levels": COMPLETE_LEVELS,
             "grades": GRADES,
             "levels": LEVELS,
             "default_method": "graded",
@@ -412,9 +431,10 @@ HEADER = """\
 # PROVISIONAL (not in the source, which leaves 分值、权重和评测方式 to 中央依法治国办):
 #   points  — {leaf} per 三级指标 (sections = sum, total {total}); 加分项 {bonus} each, capped at {cap}; 减分项 {penalty} each
 #   grades  — 优秀 ≥90 / 良好 ≥80 / 合格 ≥60 / 不合格
-#   levels  — 完全达到 1.0 / 基本达到 0.8 / 部分达到 0.5 / 未达到 0
+#   levels  — 完全达到 1.0 / 基本达到 0.8 / 部分达到 0.5 / 未达到 0; 完成度 counts 完全达到 and 基本达到
+#   减分项  — answered 发生/未发生; P.2 (申报材料弄虚作假) 发生 → 一票否决 (不合格); P.1 发生 → grade at most 合格
 #   (also the yesno method chosen for 加分项/减分项)
-# From the source: structure, codes, wording, 责任单位, completion_threshold 0.9 (完成度达90%以上).
+# From the source: structure, codes, wording, 责任单位, pass_threshold 0.9 (完成度达90%以上).
 """
 
 
