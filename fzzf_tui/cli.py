@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, cli_zh
 from .errors import FzzfError
 from .plugins import get_plugins, set_timeout_reporter
 
@@ -19,8 +19,29 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+cli_zh.install()
+
+
+class FzzfCommand(click.Command):
+    """A command whose usage line speaks Chinese ("用法：fzzf na [选项] …")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", cli_zh.OPTIONS_METAVAR)
+        super().__init__(*args, **kwargs)
+
+
 class FzzfGroup(click.Group):
-    """Turns every :class:`FzzfError` into a Chinese message and exit code 1, no traceback."""
+    """Turns every :class:`FzzfError` into a Chinese message and exit code 1, no traceback.
+
+    Commands and groups added to it (``@cli.command``, ``@cli.group``) are Fzzf ones too."""
+
+    command_class = FzzfCommand
+    group_class = type  # sub-groups are FzzfGroup as well
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", cli_zh.OPTIONS_METAVAR)
+        kwargs.setdefault("subcommand_metavar", cli_zh.SUBCOMMAND_METAVAR)
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -518,17 +518,22 @@ def add_commands(cli: click.Group) -> None:
         run_app(open_path=str(InspectionStore().resolve(inspection)))
 
     @cli.command(name="demo")
-    @click.option("--dir", "target", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-data"), show_default=True,
-                  help="示例数据目录。")
+    @click.option("--dir", "target", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="示例数据目录。默认为数据目录（--data-dir 或 FZZF_HOME，未设置时为系统用户数据目录）下的 demo 文件夹。")
     @click.option("--open/--no-open", "open_app", default=True, help="写好示例后是否打开界面。")
-    def demo_command(target: Path, open_app: bool) -> None:
-        """写入示例检查（每种内置类型一个）并打开界面。已存在的示例不会被覆盖。"""
+    def demo_command(target: Path | None, open_app: bool) -> None:
+        """写入示例检查（每种内置类型一个）并打开界面。已存在的示例不会被覆盖。
+
+        示例放在单独的数据目录中（默认：数据目录下的 demo），不会混入正式检查。
+        """
         import os
 
+        from . import locations
         from .demo import write_demo
         from .plugins import reset_plugins
 
-        os.environ["FZZF_HOME"] = str(target.resolve())
+        target = (target or locations.data_dir() / "demo").expanduser().resolve()
+        os.environ["FZZF_HOME"] = str(target)
         reset_plugins()
         created = write_demo(InspectionStore())
         if created:

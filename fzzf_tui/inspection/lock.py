@@ -43,10 +43,22 @@ def holder_info() -> dict[str, Any]:
     }
 
 
+def local_time_text(iso: Any) -> str:
+    """An ISO timestamp as this computer's local time, ``2026-05-01 09:30`` ('?' if unreadable)."""
+    try:
+        when = datetime.fromisoformat(str(iso))
+    except ValueError:
+        return "?"
+    if when.tzinfo is not None:
+        when = when.astimezone()  # to this machine's zone (a holder abroad wrote its own)
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
 def describe_holder(info: dict[str, Any]) -> str:
     if not info:
         return "另一个程序"
-    return f"{info.get('user', '?')}（计算机 {info.get('host', '?')}，进程 {info.get('pid', '?')}，自 {info.get('since', '?')} 起）"
+    since = local_time_text(info.get("since"))
+    return f"{info.get('user', '?')}（计算机 {info.get('host', '?')}，进程 {info.get('pid', '?')}，自 {since} 起）"
 
 
 class InspectionLock:

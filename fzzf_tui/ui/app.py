@@ -259,8 +259,10 @@ class FzzfApp(App):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
+        from .palette import FzzfPalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="搜索命令……", id="--command-palette"))
+            self.push_screen(FzzfPalette(placeholder="搜索命令……", id="--command-palette"))
 
     def track(self, inspection: Inspection) -> None:
         """Remember an open inspection so quitting always releases its lock."""
