@@ -13,6 +13,9 @@ FILE = "settings.json"
 class Settings:
     # After a leaf is scored by key, put the cursor on the next unscored item.
     auto_advance: bool = True
+    # 整改时限 of a new finding: this many days after the inspection date (a checklist's own
+    # ``rectification_days`` wins).
+    due_days: int = 30
     path: Path | None = field(default=None, compare=False, repr=False)
 
     @classmethod

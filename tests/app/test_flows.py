@@ -41,7 +41,7 @@ async def fill_finding(pilot, description: str, requirement: str, due: str) -> N
     await pilot.press("down")  # 较重
     await pilot.press("tab")
     await type_text(pilot, requirement)
-    await pilot.press("tab", "tab")  # 责任单位 (pre-filled) → 整改时限
+    await pilot.press("tab", "tab", "tab")  # 责任单位 (the inspected unit, ticked), 其他单位 → 整改时限
     await type_text(pilot, due)
     await pilot.press("ctrl+s")
     await settle(pilot)
@@ -130,7 +130,7 @@ async def test_demonstration_graded_flow(make_app, store) -> None:
         assert finding.severity == "较重"
         assert finding.requirement == "30日内公开"
         assert finding.due == "2026-12-31"
-        assert finding.units == ins.checklist.item("1.1.3").units  # 责任单位 pre-filled
+        assert finding.units == ("洛阳市司法局",)  # 责任单位: the inspected unit, not the item's city units
         actions = [e["action"] for e in ins.audit()]
         assert "undo" in actions and actions[-1] == "finalize"
         assert ins.verify().ok

@@ -6,7 +6,10 @@ import re
 from typing import Any, Sequence
 
 from textual.app import ComposeResult
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, SelectionList, Static, TextArea
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import Option
 
 from ...inspection import SEVERITIES, Evidence, Finding
@@ -39,14 +42,48 @@ def evidence_from_form(files_text: str, note_text: str, existing: Sequence[Evide
     return out
 
 
-class FindingForm(FormDialog):
-    """问题描述, 佐证材料 (files and text), 严重程度, 整改要求, 责任单位, 整改时限."""
+class UnitChoices(SelectionList[str]):
+    """责任单位 ticks drawn as ``[v]``/``[ ]``: Textual's half-block buttons are ambiguous-width
+    in CJK terminals and do not show ticked or not without colour."""
 
-    def __init__(self, save: SaveFn, *, item_label: str, units: Sequence[str] = (),
-                 finding: Finding | None = None) -> None:
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if len(segments) < 4 or segments[1].text != ToggleButton.BUTTON_INNER:
+            return strip
+        index = (segments[1].style.meta or {}).get("option") if segments[1].style else None
+        ticked = index is not None and self.get_option_at_index(index).value in self._selected
+        mark = Segment("[v]" if ticked else "[ ]", segments[1].style)
+        return Strip([mark, *segments[3:]])
+
+
+def unit_choices(inspected: str, item_units: Sequence[str], current: Sequence[str] = ()) -> list[str]:
+    """责任单位 offered in the form: the inspected unit first, then the item's own units."""
+    out: list[str] = []
+    for u in (inspected, *item_units, *current):
+        u = (u or "").strip()
+        if u and u not in out:
+            out.append(u)
+    return out
+
+
+class FindingForm(FormDialog):
+    """问题描述, 佐证材料 (files and text), 严重程度, 整改要求, 责任单位, 整改时限.
+
+    责任单位 starts as the inspected unit (the 整改清单 goes to it); the item's own units are
+    offered beside it (space ticks one), other units can be typed. 整改时限 starts as a real
+    date (the default period after the inspection date), shown and changeable — and required.
+    """
+
+    def __init__(self, save: SaveFn, *, item_label: str, unit: str = "", units: Sequence[str] = (),
+                 finding: Finding | None = None, due: str = "", due_hint: str = "") -> None:
         super().__init__(save, ("修改问题" if finding else "记录问题") + f"  {item_label}")
         self.finding = finding
-        self.default_units = list(finding.units) if finding else list(units)
+        current = list(finding.units) if finding else [unit] if unit else []
+        self.unit_options = unit_choices(unit, units, current)
+        self.selected_units = [u for u in current if u in self.unit_options]
+        self.due_default = finding.due if finding else due
+        self.due_hint = due_hint
 
     def compose_fields(self) -> ComposeResult:
         f = self.finding
@@ -59,16 +96,28 @@ class FindingForm(FormDialog):
         yield field("佐证说明", Input(notes, id="evidence-text", compact=True, placeholder="如：抽查案卷 3 份"))
         yield field("严重程度", OptionList(*(Option(s, id=s) for s in SEVERITIES), id="severity", compact=True))
         yield field("整改要求", Input(f.requirement if f else "", id="requirement", compact=True))
-        yield field("责任单位", Input("、".join(self.default_units), id="units", compact=True,
-                                  placeholder="多个单位用顿号或逗号分隔"))
-        yield field("整改时限", Input(f.due if f else "", id="due", compact=True, placeholder="2026-12-31"))
-        yield Static("tab 切换栏目 · ^s 保存 · esc 取消", classes="dialog-hint")
+        yield field("责任单位", UnitChoices(
+            *((u, u, u in self.selected_units) for u in self.unit_options), id="unit-choices", compact=True,
+        ))
+        yield field("其他单位", Input("", id="units", compact=True, placeholder="不在上面的单位，用顿号分隔"))
+        yield field("整改时限", Input(self.due_default, id="due", compact=True, placeholder="必填，如 2026-06-30"))
+        hint = "tab 切换栏目 · 空格勾选责任单位 · ^s 保存 · esc 取消"
+        if self.due_hint:
+            hint = f"{self.due_hint}\n{hint}"
+        yield Static(hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         severity = self.query_one("#severity", OptionList)
         current = self.finding.severity if self.finding else SEVERITIES[0]
         severity.highlighted = SEVERITIES.index(current) if current in SEVERITIES else 0
         self.query_one("#description", TextArea).focus()
+
+    def units(self) -> list[str]:
+        chosen = list(self.query_one("#unit-choices", SelectionList).selected)
+        for u in split_list(self.query_one("#units", Input).value):
+            if u not in chosen:
+                chosen.append(u)
+        return chosen
 
     def values(self) -> dict[str, Any]:
         severity = self.query_one("#severity", OptionList)
@@ -79,7 +128,7 @@ class FindingForm(FormDialog):
             "evidence_text": self.query_one("#evidence-text", Input).value,
             "severity": SEVERITIES[index],
             "requirement": self.query_one("#requirement", Input).value,
-            "units": self.query_one("#units", Input).value,
+            "units": self.units(),
             "due": self.query_one("#due", Input).value,
         }
 

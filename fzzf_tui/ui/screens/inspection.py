@@ -82,6 +82,11 @@ class InspectionScreen(Screen):
             yield ItemDetail(id="detail")
         yield KeyBar(classes="key-bar")
 
+    STACK_BELOW = 100  # columns: narrower terminals put the detail under the tree
+
+    def on_resize(self, event) -> None:
+        self.query_one("#ins-main").set_class(event.size.width < self.STACK_BELOW, "-stacked")
+
     @property
     def checklist_tree(self) -> ChecklistTree:
         return self.query_one("#tree", ChecklistTree)
@@ -197,7 +202,7 @@ class InspectionScreen(Screen):
         ins = self.inspection
         c = self.checklist
         header = self.header
-        header.set_title(f"{ins.unit} · {c.type} · {c.title} {c.version}")
+        header.set_title(ins.unit, c.type, f"{c.title} {c.version}")
         r = self.report
         score = f"{fmt_points(r.total)}/{fmt_points(r.max_total)}" if r.has_value else "未评"
         stats = f"进度 {r.scored}/{r.leaves}  得分 {score} {r.grade or '未评定'}"
@@ -518,19 +523,23 @@ class InspectionScreen(Screen):
 
     # -- findings --------------------------------------------------------------------------
     def finding_form(self, item_code: str | None, finding=None) -> "FindingForm":
-        from .finding_form import FindingForm, evidence_from_form, split_list
+        from .finding_form import FindingForm, evidence_from_form
 
         item = self.checklist.item(item_code) if item_code else None
         label = f"{item.code} {truncate(item.title, 24)}" if item else "（不关联指标）"
 
         def save(values: dict[str, Any]) -> str | None:
             def change():
+                if not values["due"].strip():
+                    raise InvalidValue("请填写整改时限（整改清单上必须有期限）")
+                if not values["units"]:
+                    raise InvalidValue("请至少选择或填写一个责任单位")
                 evidence = evidence_from_form(
                     values["evidence_files"], values["evidence_text"], finding.evidence if finding else ()
                 )
                 fields = dict(
                     evidence=evidence, severity=values["severity"], requirement=values["requirement"],
-                    units=split_list(values["units"]), due=values["due"],
+                    units=values["units"], due=values["due"],
                 )
                 if finding is None:
                     return self.inspection.add_finding(values["description"], item_code=item_code, **fields)
@@ -540,7 +549,21 @@ class InspectionScreen(Screen):
 
             return self.perform(change, in_form=True)
 
-        return FindingForm(save, item_label=label, units=item.units if item else (), finding=finding)
+        due, due_hint = self.default_due()
+        return FindingForm(save, item_label=label, unit=self.inspection.unit, units=item.units if item else (),
+                           finding=finding, due=due, due_hint=due_hint)
+
+    def default_due(self) -> tuple[str, str]:
+        """整改时限 to start a new finding with, and the words saying where it comes from."""
+        from datetime import date, timedelta
+
+        days = getattr(self.checklist, "rectification_days", None) or getattr(self.app.settings, "due_days", 30)
+        try:
+            start = date.fromisoformat(str(self.inspection.meta.get("date", "")))
+        except ValueError:
+            start = self.app.today()
+        due = (start + timedelta(days=int(days))).isoformat()
+        return due, f"整改时限默认为检查日期（{start.isoformat()}）后 {days} 天，可直接修改"
 
     def status_dialog(self, finding) -> "FindingStatusDialog":
         from .finding_form import FindingStatusDialog

@@ -16,7 +16,7 @@ from ...inspection import FINISHED, IN_PROGRESS, SEVERITIES, STATUSES, Inspectio
 from .. import keymap
 from ..widgets.key_bar import KeyBar
 from ...inspection.scoring import format_signed
-from ..text import fmt_points, truncate
+from ..text import fmt_points
 from ..widgets.score_bars import Bar, ScoreBars
 from . import lifecycle
 
@@ -68,7 +68,7 @@ def section_bars(ins: Inspection) -> list[Bar]:
     bars = []
     for item in ins.checklist.items:
         ns = r.nodes[item.code]
-        bars.append(Bar(f"{item.code} {truncate(item.title, 18)}", ns.earned, ns.max, ns.scored, ns.leaves,
+        bars.append(Bar(f"{item.code} {item.title}", ns.earned, ns.max, ns.scored, ns.leaves,
                         ns.applicable, "", kind=item.kind, signed=ns.signed, has_value=ns.has_value,
                         na=ns.na_leaves))
     return bars
@@ -118,7 +118,7 @@ class SummaryScreen(Screen):
     def refresh_summary(self) -> None:
         ins = self.inspection
         c = ins.checklist
-        self.query_one("#summary-title", Static).update(truncate(f"汇总 · {ins.unit} · {c.type} · {c.title} {c.version}", 90))
+        self.query_one("#summary-title", Static).update(f"汇总 · {ins.unit} · {c.type} · {c.title} {c.version}")
         self.query_one("#summary-totals", Static).update(totals_text(ins))
         self.query_one(ScoreBars).set_bars(section_bars(ins))
         self.query_one("#summary-findings", Static).update(findings_table(ins))

@@ -42,14 +42,21 @@ def row_cells(s: InspectionSummary, year: int, unit_w: int = 14, list_w: int = 1
     ]
 
 
-FIXED = sum(w for key, _, w in COLUMNS if key not in ("unit", "checklist"))
+NARROW = 100  # below this width the 检查类型 column goes (the checklist title says it)
+
+
+def columns(total: int) -> tuple[tuple[str, str, int], ...]:
+    return tuple(c for c in COLUMNS if total >= NARROW or c[0] != "type")
 
 
 def flex_widths(total: int) -> tuple[int, int]:
-    """Widths of the unit and checklist columns for a table ``total`` cells wide."""
-    room = max(28, total - FIXED - 2 * len(COLUMNS) - 1)
-    unit = max(12, room * 45 // 100)
-    return unit, max(14, room - unit)
+    """Widths of the unit and checklist columns for a table ``total`` cells wide: the unit
+    (what the inspector looks for) gets the larger share."""
+    cols = columns(total)
+    fixed = sum(w for key, _, w in cols if key not in ("unit", "checklist"))
+    room = max(28, total - fixed - 2 * len(cols) - 1)
+    unit = max(12, min(room * 55 // 100, 30))
+    return unit, max(12, room - unit)
 
 
 class InspectionTable(DataTable):
@@ -66,14 +73,17 @@ class InspectionTable(DataTable):
 
     def _add_columns(self) -> None:
         unit_w, list_w = self._widths
-        for key, label, width in COLUMNS:
+        for key, label, width in columns(self.size.width or NARROW):
             width = {"unit": unit_w, "checklist": list_w}.get(key, width)
             self.add_column(label, key=key, width=width)
 
+    _narrow: bool | None = None
+
     def on_resize(self) -> None:
         widths = flex_widths(self.size.width)
-        if widths != self._widths:
-            self._widths = widths
+        narrow = self.size.width < NARROW
+        if widths != self._widths or narrow != self._narrow:
+            self._widths, self._narrow = widths, narrow
             self.clear(columns=True)
             self._add_columns()
             self._fill(self._summaries)
@@ -90,8 +100,10 @@ class InspectionTable(DataTable):
             current = self.coordinate_to_cell_key((keep, 0)).row_key.value
         self.clear()
         unit_w, list_w = self._widths
+        keys = [key for key, _, _ in columns(self.size.width or NARROW)]
         for s in summaries:
-            self.add_row(*row_cells(s, self._year, unit_w, list_w), key=str(s.path))
+            cells = dict(zip([key for key, _, _ in COLUMNS], row_cells(s, self._year, unit_w, list_w)))
+            self.add_row(*(cells[k] for k in keys), key=str(s.path))
         if current is not None:
             for i, s in enumerate(summaries):
                 if str(s.path) == current:

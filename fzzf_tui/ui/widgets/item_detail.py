@@ -12,7 +12,7 @@ from ...checklist import KIND_LABELS, METHOD_LABELS, Item
 from ...inspection import Finding, Result, describe_value
 from ...inspection.scoring import NodeScore, format_signed
 from ..scoring_keys import KeyFor, default_key, scoring_help
-from ..text import fmt_points, wrap_text
+from ..text import fmt_points, truncate, wrap_text
 
 def _heading(text: Text, title: str) -> None:
     text.append("\n")
@@ -31,7 +31,8 @@ def render_item(
     """The detail text of one item (leaf or section)."""
     t = Text()
     if ancestors:
-        t.append(" > ".join(f"{a.code} {a.title}" for a in ancestors), "dim")
+        # Short: the tree shows the sections in full; here they only say where the item sits.
+        t.append(" > ".join(f"{a.code} {truncate(a.title, 12)}" for a in ancestors), "dim")
         t.append("\n")
     t.append(item.code, "bold")
     if item.label:
@@ -53,6 +54,24 @@ def render_item(
         t.append(f"一票否决：本项失分{'（发生）' if item.kind == 'penalty' else ''}则等次为{item.veto.grade}\n", "bold red")
     if item.grade_cap:
         t.append(f"等次上限：本项失分{'（发生）' if item.kind == 'penalty' else ''}则等次至多为{item.grade_cap}\n", "bold yellow")
+
+    if item.is_leaf:  # first, so a short (80×24) pane shows it without scrolling
+        _heading(t, "当前结果")
+        state = describe_value(item, result)
+        style = "bold"
+        if result is None or not result.is_scored:
+            style = "bold yellow"
+        t.append(state, style)
+        if result is not None and result.na:
+            t.append(f"  理由：{result.na_reason}")
+        elif score is not None and result is not None and result.value is not None:
+            if item.kind != "normal":
+                t.append(f"  {KIND_LABELS[item.kind]} {format_signed(score.signed or 0)} 分")
+            else:
+                t.append(f"  得 {fmt_points(score.earned)} / {fmt_points(score.max)} 分")
+        t.append("\n")
+        if result is not None and result.by:
+            t.append(f"{result.by}  {result.at.replace('T', ' ')[:19]}\n", "dim")
 
     if not item.is_leaf:
         if score is not None:
@@ -99,22 +118,6 @@ def render_item(
             _heading(t, title)
             t.append("\n".join(f"- {v}" for v in values) + "\n")
     if item.is_leaf:
-        _heading(t, "当前结果")
-        state = describe_value(item, result)
-        style = "bold"
-        if result is None or not result.is_scored:
-            style = "bold yellow"
-        t.append(state, style)
-        if result is not None and result.na:
-            t.append(f"  理由：{result.na_reason}")
-        elif score is not None and result is not None and result.value is not None:
-            if item.kind != "normal":
-                t.append(f"  {KIND_LABELS[item.kind]} {format_signed(score.signed or 0)} 分")
-            else:
-                t.append(f"  得 {fmt_points(score.earned)} / {fmt_points(score.max)} 分")
-        t.append("\n")
-        if result is not None and result.by:
-            t.append(f"{result.by}  {result.at.replace('T', ' ')[:19]}\n", "dim")
         if result is not None and result.note:
             _heading(t, "检查备注")
             t.append(result.note + "\n")

@@ -33,9 +33,12 @@ class Bar:
 
 
 def render_bars(bars: Sequence[Bar], width: int) -> Text:
-    label_w = min(22, max((cell_len(b.label) for b in bars), default=8))
+    # The section names get the room they need, up to what leaves a 10-cell bar and the figures;
+    # the bar takes the rest, at most 40 cells (a wider bar says nothing more).
     stats_w = 24
-    bar_w = max(10, width - label_w - stats_w - 3)
+    longest = max((cell_len(b.label) for b in bars), default=8)
+    label_w = max(8, min(longest, width - stats_w - 3 - 10))
+    bar_w = max(10, min(40, width - label_w - stats_w - 3))
     t = Text(no_wrap=True)
     for b in bars:
         t.append(pad(b.label, label_w) + " ")

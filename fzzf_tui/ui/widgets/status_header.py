@@ -18,12 +18,15 @@ class StatusHeader(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.title_text = ""
+        self.title_parts: list[str] = []
         self.stats = ""
         self.save_state = "saved"
         self.save_label = "已保存"
 
-    def set_title(self, text: str) -> None:
-        self.title_text = text
+    def set_title(self, *parts: str) -> None:
+        """Title parts, most important first: the later ones are dropped when space is short."""
+        self.title_parts = [p for p in parts if p]
+        self.title_text = " · ".join(self.title_parts)
         self.refresh()
 
     def set_stats(self, text: str) -> None:
@@ -52,6 +55,9 @@ class StatusHeader(Static):
             right.append(self.stats + "  ", "dim")
         right.append(f" {self.save_label} ", STATE_STYLE[self.save_state])
         room = width - cell_len(right.plain) - 2
-        left = Text(truncate(self.title_text, max(0, room)), "bold")
+        parts = list(self.title_parts) or [self.title_text]
+        while len(parts) > 1 and cell_len(" · ".join(parts)) > room:
+            parts.pop()  # drop the checklist title before cutting the unit
+        left = Text(truncate(" · ".join(parts), max(0, room)), "bold")
         gap = width - cell_len(left.plain) - cell_len(right.plain)
         return Text.assemble(left, " " * max(1, gap), right, no_wrap=True, overflow="crop", end="")
