@@ -36,12 +36,11 @@ def build(home: Path, n: int = N) -> Path:
     store = InspectionStore()
     ins = store.create(checklist, "基准单位")
     leaves = [leaf.code for leaf in checklist.leaves()]
-    with ins.storage.batch():
-        for i, code in enumerate(leaves[:120]):
-            ins.set_value(code, i % 3)
-        for i in range(10):
-            ins.add_finding(f"问题 {i}：制度未按要求公开", item_code=leaves[i], requirement="限期整改并报送材料",
-                            due="2026-01-31" if i % 2 else "2026-12-31")
+    for i, code in enumerate(leaves[:120]):
+        ins.set_value(code, i % 3)
+    for i in range(10):
+        ins.add_finding(f"问题 {i}：制度未按要求公开", item_code=leaves[i], requirement="限期整改并报送材料",
+                        due="2026-01-31" if i % 2 else "2026-12-31")
     path = ins.path
     ins.close()
     raw = json.loads(path.read_text(encoding="utf-8"))

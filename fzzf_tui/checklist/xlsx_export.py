@@ -300,7 +300,7 @@ def checklist_workbook(checklist: Checklist | None) -> Any:
 def _save(wb: Any, path: str | os.PathLike[str]) -> Path:
     from io import BytesIO
 
-    from ..inspection.storage import atomic_write_bytes  # the project's one atomic writer
+    from ..fileio import atomic_write_bytes  # the project's one atomic writer
 
     p = Path(path)
     buf = BytesIO()

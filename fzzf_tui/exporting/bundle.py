@@ -7,8 +7,10 @@ Layout (``fzzf-bundle/1``)::
                                 date, status, checklist id/hash, the SHA-256 of inspection.json,
                                 every evidence file (sha256, size, zip name, original paths) and
                                 any evidence that could not be included (``missing``)
-    inspection.json             the inspection file exactly as stored: tables meta, checklist
-                                (snapshot), results, findings, audit (hash chain)
+    inspection.json             the whole inspection as one JSON object: tables meta, checklist
+                                (snapshot), results, findings, audit (the hash chain; each entry
+                                says what it changed), extra tables — the layout every release
+                                reads
     evidence/<sha256>/<name>    each referenced evidence file once, under its content hash
     README.txt                  a note for whoever opens the zip by hand
 
@@ -40,8 +42,11 @@ from .. import __version__, locations
 from ..errors import ExportError
 from ..inspection import Evidence, Finding, Inspection, InspectionStore, read_summary
 from ..inspection.lock import InspectionLock
-from ..inspection.storage import atomic_write_bytes, encode, fsync_dir
-from ..inspection.store import FILE_FORMAT, SUFFIX, safe_filename, verify_data
+from ..fileio import FileFormatError, atomic_write_bytes, fsync_dir, load_json
+from ..inspection import trust
+from ..inspection.storage import encode_file, load_file, load_tables
+from ..inspection.store import FILE_FORMAT, SUFFIX, safe_filename
+from ..inspection.verify import verify_tables
 from ..inspection.findings import file_sha256
 from .data import InspectionData
 
@@ -149,7 +154,7 @@ def write_bundle(data: InspectionData, path: Path, allow_missing_evidence: bool 
     """The registered ``bundle`` writer."""
     if not data.verification.ok:
         raise ExportError("检查文件校验未通过，不能导出数据包：" + "；".join(data.verification.problems))
-    raw = encode(data.tables)
+    raw = encode_file(data.tables)
     evidence = _collect_evidence(data)
     missing = [e for e in evidence if e.source is None]
     if missing and not allow_missing_evidence:
@@ -304,8 +309,8 @@ class BundleContents:
 def _read_contents(zf: zipfile.ZipFile) -> BundleContents:
     members = _check_members(zf)
     try:
-        manifest = json.loads(_read_limited(zf, members[MANIFEST], MAX_SMALL_BYTES).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+        manifest = load_json(_read_limited(zf, members[MANIFEST], MAX_SMALL_BYTES), "数据包目录 manifest.json")
+    except FileFormatError:
         raise ExportError("数据包目录 manifest.json 无法读取") from None
     if not isinstance(manifest, dict) or manifest.get("format") != BUNDLE_FORMAT:
         raise ExportError(f"不是可识别的 fzzf 数据包（格式应为 {BUNDLE_FORMAT}）")
@@ -314,18 +319,20 @@ def _read_contents(zf: zipfile.ZipFile) -> BundleContents:
     if hashlib.sha256(raw).hexdigest() != expected:
         raise ExportError("数据包中的检查数据与目录记录的哈希不符（文件被改动或损坏），已拒绝导入")
     try:
-        tables = json.loads(raw.decode("utf-8"))
+        tables = load_json(raw, "数据包中的检查数据")
         meta = tables["meta"]["1"]
         if meta.get("format") != FILE_FORMAT:
             raise ValueError
         findings = [Finding.from_dict(d) for d in (tables.get("findings") or {}).values()]
+    except FileFormatError as exc:
+        raise ExportError(f"{exc}，已拒绝导入") from None
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
         raise ExportError("数据包中的检查数据无法读取，不是有效的检查文件") from None
     if not _SAFE_ID.fullmatch(str(meta.get("id", ""))):
         raise ExportError(f"数据包中的检查编号“{meta.get('id')}”无效，已拒绝导入")
-    report = verify_data(tables)
+    report = verify_tables(tables)
     if not report.ok:
-        raise ExportError("数据包中的检查未通过校验（审计记录、封存或清单哈希）：" + "；".join(report.problems))
+        raise ExportError("数据包中的检查未通过校验（审计记录、内容、封存或清单哈希）：" + "；".join(report.problems))
     evidence: dict[str, zipfile.ZipInfo] = {}
     for name, info in members.items():
         m = _EVIDENCE_NAME.fullmatch(name)
@@ -408,6 +415,16 @@ def _extract_evidence(zf: zipfile.ZipFile, contents: BundleContents) -> None:
     atomic_write_bytes(folder / INDEX, json.dumps(index, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
+def _same_record(existing: Path, contents: BundleContents) -> bool:
+    """Whether the data dir's file holds the same audit trail as the bundle (same head)."""
+    try:
+        audit = contents.tables.get("audit") or {}
+        last = audit[max(audit, key=int)] if audit else {}
+        return load_file(existing).head == last.get("hash")
+    except Exception:  # noqa: BLE001 - unreadable: not the same
+        return False
+
+
 def import_bundle(path: str | os.PathLike[str], store: InspectionStore, replace: bool = False) -> Path:
     """Import a bundle into ``store``; returns the inspection file written.
 
@@ -418,7 +435,7 @@ def import_bundle(path: str | os.PathLike[str], store: InspectionStore, replace:
         contents = _read_contents(zf)
         existing = _existing(store, contents.id)
         if existing is not None and not replace:
-            same = existing.read_bytes() == contents.raw
+            same = _same_record(existing, contents)
             hint = "内容完全相同，无需再次导入" if same else "内容不同；如要用数据包中的版本替换，请加 --replace"
             raise ExportError(f"数据目录中已有同一检查（编号 {contents.id}）：{existing}，{hint}")
         store.root.mkdir(parents=True, exist_ok=True)
@@ -444,7 +461,8 @@ def _install(contents: BundleContents, target: Path, new: bool) -> None:
     """Write the inspection file next to its target, open and verify it, then move it in place."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.import.tmp")
     try:
-        atomic_write_bytes(tmp, contents.raw)
+        data = load_tables(contents.tables, "数据包").file_bytes()[0]  # the data dir's layout
+        atomic_write_bytes(tmp, data)
         try:
             ins = Inspection.open(tmp, readonly=True)
         except Exception as exc:  # noqa: BLE001 - any failure to load refuses the import
@@ -470,6 +488,7 @@ def _install(contents: BundleContents, target: Path, new: bool) -> None:
                     target.unlink()
             raise
         fsync_dir(target.parent)
+        trust.remember(target, hashlib.sha256(data).hexdigest())  # verified just above
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -5,7 +5,7 @@ recursively for both. They are only read: no lock is taken and nothing is writte
 colleague may have an inspection open while the office consolidates. Each file is scored with
 the same engine as the app (:func:`score_inspection` on its own checklist snapshot), so the
 totals are the app's totals. An input that cannot be read is listed with the reason and the
-run goes on; the same inspection (same id) found twice is counted once, the newer copy kept.
+run goes on.
 
 The workbook is written in openpyxl's write-only mode (300 inspections stay fast and small in
 memory). Sheets, each with a title in row 1 and the header in row 2:
@@ -29,7 +29,10 @@ memory). Sheets, each with a title in row 1 and the header in row 2:
                (M–N hidden). Overdue (整改时限 before “today” and 状态 not 已整改/已销号) rows are
                filled red by one conditional format on ``$K="逾期"``; auto-filter, A4 landscape.
 ``未纳入文件``  A 文件 | B 原因: every input not consolidated (unreadable, not an inspection,
-               tampered bundle, duplicate copy).
+               tampered bundle, a copy of an inspection counted elsewhere, copies that disagree).
+
+Copies of one inspection (same id) are verified in full and counted once when they agree (see
+:func:`_dedupe`); copies that disagree are all listed under 未纳入文件 with why.
 """
 
 from __future__ import annotations
@@ -193,16 +196,17 @@ class Reader:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ExportError(f"文件过大（{size // (1024 * 1024)} MB），不像检查文件")
-        from ..inspection.storage import AtomicJSONStorage
+        from ..fileio import MAX_JSON_DEPTH
+        from ..inspection.storage import load_file
 
-        tables = AtomicJSONStorage(path, readonly=True).read() or {}
+        loaded = load_file(path, max_depth=MAX_JSON_DEPTH)
         verification = ""
         if self.verify:
-            from ..inspection.store import verify_data
+            from ..inspection.verify import verify_loaded
 
-            v = verify_data(tables)
+            v = verify_loaded(loaded, deep=False)
             verification = "通过" if v.ok else "未通过：" + "；".join(v.problems)
-        return tables, verification
+        return loaded.tables(), verification
 
     def read(self, path: Path) -> Entry:
         import json
@@ -246,8 +250,36 @@ def _reason(exc: BaseException, path: Path) -> str:
     return text.strip() or type(exc).__name__
 
 
-def _dedupe(entries: list[Entry], skipped: list[tuple[str, str]]) -> list[Entry]:
-    """Keep one entry per inspection id: the most recently changed copy (first one on a tie)."""
+def _chain(reader: "Reader", e: Entry) -> tuple[list[str], list[str]]:
+    """(problems, entry hashes) of one copy, verified in full."""
+    from ..inspection.verify import verify_loaded
+
+    try:
+        if e.source.name.endswith(BUNDLE_SUFFIX):
+            from .bundle import read_bundle
+
+            audit = read_bundle(e.source).tables.get("audit") or {}  # verified on reading, or refused
+            return [], [str(audit[k].get("hash")) for k in sorted(audit, key=int)]
+        from ..fileio import MAX_JSON_DEPTH
+        from ..inspection.storage import load_file
+
+        loaded = load_file(e.source, max_depth=MAX_JSON_DEPTH)
+        report = verify_loaded(loaded)
+        return list(report.problems), [str(x.get("hash")) for x in loaded.entries]
+    except Exception as exc:  # noqa: BLE001 - unreadable now: it does not verify
+        return [_reason(exc, e.source)], []
+
+
+def _dedupe(entries: list[Entry], skipped: list[tuple[str, str]], reader: "Reader | None" = None) -> list[Entry]:
+    """One entry per inspection id, decided by verified content.
+
+    Copies of one inspection are verified in full. A copy that fails is not counted. Of the
+    rest, one whose audit trail is the start of another's is an earlier state of the same record
+    and is not counted beside it. Copies whose trails diverge (each has changes the other
+    lacks) disagree: none of them is counted, each is listed with why, for the office to merge
+    or choose.
+    """
+    reader = reader or Reader()
     by_id: dict[str, list[Entry]] = {}
     for e in entries:
         by_id.setdefault(e.id, []).append(e)
@@ -256,18 +288,45 @@ def _dedupe(entries: list[Entry], skipped: list[tuple[str, str]]) -> list[Entry]
         copies = by_id[e.id]
         if copies[0] is not e:
             continue
-        keep = max(copies, key=lambda c: (str(c.meta.get("updated_at", "")), c.audit_entries))
-        others = [c for c in copies if c is not keep]
-        for c in others:
-            same = c.audit_head == keep.audit_head and c.audit_entries == keep.audit_entries
-            detail = "内容相同" if same else (
-                f"内容不同（最后修改 {c.meta.get('updated_at', '')} / {keep.meta.get('updated_at', '')}），"
-                "已采用较新的一份；如两份都有新内容，请先用 fzzf merge 合并"
-            )
-            skipped.append((str(c.source), f"与 {keep.source.name} 是同一检查（编号 {e.id}），只计一次：{detail}"))
-        if others:
-            keep.notes.append("另有副本未计入：" + "、".join(c.source.name for c in others))
-        kept.append(keep)
+        if len(copies) == 1:
+            kept.append(e)
+            continue
+        good: list[tuple[Entry, list[str]]] = []
+        bad: list[Entry] = []
+        for c in copies:
+            problems, chain = _chain(reader, c)
+            if problems or not chain:
+                c.verification = "未通过：" + "；".join(problems or ["审计记录为空"])
+                bad.append(c)
+            else:
+                c.verification = "通过"
+                good.append((c, chain))
+        names = "、".join(c.source.name for c in copies)
+        for c in bad:
+            skipped.append((str(c.source), f"同一检查（编号 {e.id}）有 {len(copies)} 份副本（{names}），此份未通过校验，"
+                                           f"未计入：{c.verification[4:]}"))
+        if not good:
+            continue
+        good.sort(key=lambda g: -len(g[1]))
+        longest, chain = good[0]
+        diverged = [(c, ch) for c, ch in good[1:] if chain[len(ch) - 1] != ch[-1]]
+        if diverged:
+            for c, ch in good:
+                others = [o for o, _ in good if o is not c]
+                first_diff = next((i for i, (x, y) in enumerate(zip(ch, chain)) if x != y), min(len(ch), len(chain)))
+                skipped.append((str(c.source), (
+                    f"与 {'、'.join(o.source.name for o in others)} 是同一检查（编号 {e.id}）的不同副本，内容不一致"
+                    f"（审计记录 {len(ch)} 条，自第 {first_diff + 1} 条起与另一份不同），两份都未计入；"
+                    "请核对后用 fzzf merge 合并，或只保留正确的一份")))
+            continue
+        for c, ch in good[1:]:
+            detail = "内容相同" if len(ch) == len(chain) else (
+                f"是 {longest.source.name} 的较早状态（审计记录 {len(ch)} 条，为其 {len(chain)} 条中的前 {len(ch)} 条）")
+            skipped.append((str(c.source), f"与 {longest.source.name} 是同一检查（编号 {e.id}），只计一次：{detail}"))
+        notes = [c.source.name for c, _ in good[1:]] + [c.source.name for c in bad]
+        if notes:
+            longest.notes.append("另有副本未计入：" + "、".join(notes))
+        kept.append(longest)
     return kept
 
 
@@ -301,7 +360,7 @@ def consolidate(
             report.skipped.append((str(path), _reason(exc, path)))
         if progress is not None:
             progress(path)
-    report.included = _dedupe(entries, report.skipped)
+    report.included = _dedupe(entries, report.skipped, reader)
     report.overdue = sum(e.overdue(today) for e in report.included)
     report.timings["read"] = time.perf_counter() - started
     started = time.perf_counter()

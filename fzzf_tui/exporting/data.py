@@ -15,7 +15,6 @@ from typing import Any, Iterable
 from ..checklist.model import Checklist, Item
 from ..inspection import Finding, Inspection, Result, ScoreReport
 from ..inspection.audit import VerifyReport
-from ..inspection.store import verify_data
 
 
 class MetaFields:
@@ -60,7 +59,7 @@ class InspectionData(MetaFields):
 
     @classmethod
     def from_inspection(cls, ins: Inspection) -> "InspectionData":
-        tables = copy.deepcopy(ins.storage.read() or {})
+        tables = copy.deepcopy(ins.tables())
         return cls(
             path=ins.path,
             meta=copy.deepcopy(ins.meta),
@@ -69,7 +68,7 @@ class InspectionData(MetaFields):
             findings=tuple(sort_findings(ins.checklist, ins.findings())),
             report=ins.score(),
             audit=tuple(ins.audit()),
-            verification=verify_data(tables),
+            verification=ins.verify(),
             tables=tables,
         )
 

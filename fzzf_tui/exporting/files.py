@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import locations
 from ..errors import ExportError
-from ..inspection.storage import fsync_dir, replace_with_retry
+from ..fileio import fsync_dir, replace_with_retry
 from ..inspection.store import safe_filename
 
 MAX_COPIES = 999

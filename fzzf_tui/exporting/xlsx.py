@@ -58,7 +58,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import __version__
 from ..checklist.model import canonical_json
 from ..inspection import STATUSES, Finding
-from ..inspection.storage import atomic_write_bytes
+from ..fileio import atomic_write_bytes
 from .cells import (
     DATE_FORMAT_CN,
     TOP_CENTER,

@@ -21,7 +21,7 @@ from typing import Any
 import filelock
 
 from ..errors import InspectionLocked
-from .storage import atomic_write_bytes
+from ..fileio import atomic_write_bytes
 
 
 def current_user() -> str:

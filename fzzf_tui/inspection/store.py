@@ -1,35 +1,40 @@
-"""Inspections on disk: one TinyDB file each, a lock per writer, every change durable at once.
+"""An open inspection: its state, every change one durable audit entry, undo/redo, lifecycle.
 
-Layout of an inspection file (JSON, via :class:`AtomicJSONStorage`):
+The file (:mod:`.storage`) holds the state as TinyDB tables on its first line and appends one
+journal line per change. Tables:
 
 * ``meta``      one document: unit, type, checklist id/version/hash, inspectors, dates, status,
-                seal, reopen history, and a cached summary for fast listing
+                seal, reopen history, merge conflicts, and a cached summary for fast listing
 * ``checklist`` one document: the checklist snapshot (canonical JSON) the inspection is scored
                 against; later edits to the checklist file never change it
-* ``results``   one document per leaf item that has a result (doc id = leaf position)
+* ``results``   one document per leaf item that has a result
 * ``findings``  one document per 问题
-* ``audit``     the hash-chained log; every change appends an entry in the same write
+* ``audit``     the hash-chained log; each entry says what it changed (:mod:`.replay`), so the
+                state can always be rebuilt from it and checked against it (:mod:`.verify`)
+
+Every change goes through :meth:`Inspection._write` (or :meth:`Inspection.bulk_apply`): the
+``apply`` callback changes state only through ``_put_result``, ``_put_finding``,
+``_set_meta`` and ``_put_table``, which record the change set; the entry is made durable,
+then applied with the same replay step that opening and ``verify`` use.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from tinydb import TinyDB
-from tinydb.table import Document
 
-from .. import locations
 from ..checklist.loading import checklist_from_dict
 from ..checklist.model import Checklist, canonical_json, snapshot_hash
 from ..errors import CorruptInspection, InspectionError, InvalidValue, ReadOnlyInspection
+from ..fileio import check_text, remove_stale_temps
 from . import audit as audit_mod
+from . import trust
 from .findings import (
     STATUSES,
     Evidence,
@@ -39,81 +44,117 @@ from .findings import (
     validate_severity,
     validate_status,
 )
+from .history import UNDOABLE, UndoStack, describe, finding_label, item_label
 from .lock import InspectionLock, current_user
+from .replay import DERIVED_META, PARTS, empty_changes, implied_changes, inverse_changes, entry_changes, normalise
 from .scoring import Result, ScoreReport, score_inspection, validate_value
-from .storage import AtomicJSONStorage
+from .status import ARCHIVED, FILE_FORMAT, FINISHED, IN_PROGRESS, INSPECTION_STATUSES, SUFFIX
+from .storage import LAYOUT, JournalStorage
+from .verify import verify_file, verify_loaded, verify_tables
 
-SUFFIX = ".fzzf"
 # Re-serialise the snapshot on open to prove it is canonical (``fzzf verify`` always does).
 _PARANOID = os.environ.get("FZZF_PARANOID") == "1"
-FILE_FORMAT = "fzzf-inspection/1"
-IN_PROGRESS, FINISHED, ARCHIVED = "进行中", "已完成", "已归档"
-INSPECTION_STATUSES = (IN_PROGRESS, FINISHED, ARCHIVED)
-UNDOABLE = {"score", "na", "clear", "note", "finding.add", "finding.update", "finding.status"}
+verify_data = verify_tables  # the earlier name
+
+
+class TamperedInspection(CorruptInspection):
+    """A file from elsewhere whose stored state does not follow from its audit trail."""
+
+    def __init__(self, message: str, report: audit_mod.VerifyReport) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, ensure_ascii=False))
 
 
-def safe_filename(text: str, limit: int = 40) -> str:
-    """A file name part that is valid on Windows and Linux (Chinese kept)."""
-    cleaned = _UNSAFE.sub("_", text).strip(" ._") or "未命名"
-    return cleaned[:limit]
+def summary_of(report: ScoreReport, findings: Iterable[Finding]) -> dict[str, Any]:
+    """The cached summary shown by ``fzzf list`` and the home screen."""
+    findings = list(findings)
+    return {
+        **report.summary_dict(),  # the engine's numbers, rounded by its one rule
+        "findings": len(findings),
+        "open_findings": sum(1 for f in findings if f.is_open),
+    }
 
 
-@dataclass
-class InspectionSummary:
-    id: str
-    path: Path
-    unit: str
-    type: str
-    checklist_id: str
-    checklist_title: str
-    checklist_version: str
-    status: str
-    progress: float
-    total: float
-    percent: float
-    grade: str
-    findings: int
-    open_findings: int
-    inspectors: list[str]
-    date: str
-    updated_at: str
-    error: str = ""
-    valued: int = -1  # items with a value (0: nothing scored yet, show 未评); -1 unknown (old file)
-    unscored: int = -1
+_SNAPSHOTS: dict[str, Checklist] = {}  # built checklists by snapshot hash (they are immutable)
+_SNAPSHOTS_KEPT = 4
 
-    @property
-    def has_value(self) -> bool:
-        return self.valued > 0 if self.valued >= 0 else self.progress > 0
 
-    def to_dict(self) -> dict[str, Any]:
-        d = dict(self.__dict__)
-        d["path"] = str(self.path)
-        return d
+def _snapshot_checklist(text: str, where: str) -> Checklist:
+    """The checklist of a stored snapshot, built once per process for each distinct snapshot.
+
+    The snapshot is stored in canonical JSON, so its SHA-256 is the content hash: checking the
+    string is enough (and much cheaper than re-serialising the tree).
+    """
+    stored_hash = snapshot_hash(text)
+    cached = _SNAPSHOTS.get(stored_hash)
+    if cached is not None and not _PARANOID:
+        return cached
+    checklist = checklist_from_dict(json.loads(text), where)
+    if _PARANOID and canonical_json(checklist.to_dict()) != text:
+        stored_hash = ""
+    object.__setattr__(checklist, "_hash", stored_hash)
+    if stored_hash:
+        if len(_SNAPSHOTS) >= _SNAPSHOTS_KEPT:
+            _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)))
+        _SNAPSHOTS[stored_hash] = checklist
+    return checklist
+
+
+class _Recorder:
+    """The change set (and the values before it) that one ``apply`` callback makes."""
+
+    def __init__(self) -> None:
+        self.changes = empty_changes()
+        self.was = empty_changes()
+
+    def note(self, part: str, key: str, before: Any, after: Any) -> None:
+        if key not in self.was[part]:
+            self.was[part][key] = before
+        self.changes[part][key] = after
 
 
 class Inspection:
-    """An open inspection. Use :meth:`InspectionStore.open` or ``Inspection.open(path)``."""
+    """An open inspection. Use :meth:`InspectionStore.open` or ``Inspection.open(path)``.
+
+    A file this machine did not write (or already verify) in its current form is verified in
+    full before it is used; one that fails raises :class:`TamperedInspection`.
+    """
 
     def __init__(self, path: Path, readonly: bool = False, who: str | None = None) -> None:
         self.path = Path(path)
         self.who = who or current_user()
         self.lock: InspectionLock | None = None
         self.readonly = readonly
+        self._rec: _Recorder | None = None
         if not readonly:
             self.lock = InspectionLock(self.path)
             self.lock.acquire()
         try:
-            self.storage = AtomicJSONStorage(self.path, readonly=readonly)
+            if not readonly:
+                remove_stale_temps(self.path.parent)  # ours only ever: their writers are dead
+            self.storage = JournalStorage(self.path, readonly=readonly)
             self.db = TinyDB(storage=lambda: self.storage)  # type: ignore[arg-type]
             self._load()
+            self.storage.derive = self._derived
+            if not trust.is_trusted(self.path, self.storage.loaded.image.sha256):
+                report = self.verify(deep=True)
+                if not report.ok:
+                    raise TamperedInspection(
+                        f"检查文件未通过校验，内容与审计记录不符（文件可能被改动）：{report.problems[0]}"
+                        f"（详见 fzzf verify）：{self.path}", report)
+                if self.storage.sha256:
+                    trust.remember(self.path, self.storage.sha256)
         except BaseException:
+            if getattr(self, "storage", None) is not None:
+                self.storage.close()
             if self.lock is not None:
                 self.lock.release()
             raise
@@ -124,22 +165,16 @@ class Inspection:
         return cls(Path(path), readonly=readonly, who=who)
 
     def _load(self) -> None:
-        data = self.storage.read() or {}
-        for table in ("meta", "checklist"):
-            if not data.get(table):
-                raise CorruptInspection(f"检查文件缺少“{table}”部分，不是有效的检查文件：{self.path}")
-        meta = self.db.table("meta").get(doc_id=1)
-        if not meta or meta.get("format") != FILE_FORMAT:
+        loaded = self.storage.loaded
+        meta = loaded.state.meta
+        if not meta or not loaded.checklist_doc:
+            missing = "meta" if not meta else "checklist"
+            raise CorruptInspection(f"检查文件缺少“{missing}”部分，不是有效的检查文件：{self.path}")
+        if meta.get("format") != FILE_FORMAT:
             raise CorruptInspection(f"不是 fzzf 检查文件（格式标记不符）：{self.path}")
-        snap = self.db.table("checklist").get(doc_id=1)
+        snap = loaded.checklist_doc
         try:
-            # The snapshot is stored in canonical JSON, so its SHA-256 is the content hash:
-            # checking the string is enough (and much cheaper than re-serialising the tree).
-            stored_hash = snapshot_hash(snap["json"])
-            self.checklist: Checklist = checklist_from_dict(json.loads(snap["json"]), f"{self.path} 中的清单快照")
-            if _PARANOID and canonical_json(self.checklist.to_dict()) != snap["json"]:
-                stored_hash = ""
-            object.__setattr__(self.checklist, "_hash", stored_hash)
+            self.checklist: Checklist = _snapshot_checklist(snap["json"], f"{self.path} 中的清单快照")
         except Exception as exc:  # noqa: BLE001
             raise CorruptInspection(f"检查文件中的清单快照无法读取：{self.path}（{exc}）") from None
         if self.checklist.content_hash != meta.get("checklist_hash"):
@@ -147,15 +182,31 @@ class Inspection:
                 f"检查文件中的清单快照与记录的哈希不符（文件可能被改动）：{self.path}"
             )
         self.meta: dict[str, Any] = dict(meta)
-        self._leaf_ids = {leaf.code: i + 1 for i, leaf in enumerate(self.checklist.leaves())}
-        self._results = {d["code"]: Result.from_dict(d) for d in self.db.table("results").all()}
-        self._findings = {d["id"]: Finding.from_dict(d) for d in self.db.table("findings").all()}
+        try:
+            self._results = {code: Result.from_dict(d) for code, d in loaded.state.results.items()}
+            self._findings = {fid: Finding.from_dict(d) for fid, d in loaded.state.findings.items()}
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CorruptInspection(f"检查文件中的评分或问题记录无法读取（{exc}）：{self.path}") from None
         self._report: ScoreReport | None = None
-        entries = self.db.table("audit").all()
-        self._audit_seq = len(entries)
-        self._audit_head = entries[-1]["hash"] if entries else audit_mod.GENESIS
+        entries = loaded.entries
+        # an earlier release's file: its creation entry did not record the meta it created
+        self._legacy = loaded.image.layout != LAYOUT and not any(
+            e.get("action") in ("create", "migrate") and "set" in e for e in entries)
+        self._undo_stack: UndoStack | None = None  # built from the whole trail when first needed
+
+    def _derived(self) -> dict[str, Any]:
+        return {"summary": summary_of(self.score(), self._findings.values())}
 
     def close(self) -> None:
+        if getattr(self, "storage", None) is None:
+            return
+        if not self.readonly and self.storage.needs_compaction:
+            try:
+                self.storage.compact()
+            except OSError:
+                pass  # every change is already durable in the journal; compaction retries next time
+        if not self.readonly and self.storage.sha256:
+            trust.remember(self.path, self.storage.sha256)
         self.storage.close()
         if self.lock is not None:
             self.lock.release()
@@ -216,7 +267,17 @@ class Inspection:
         return self._report
 
     def audit(self) -> list[dict[str, Any]]:
-        return [dict(e) for e in self.db.table("audit").all()]
+        return [dict(e) for e in self.storage.entries]
+
+    @property
+    def audit_head(self) -> str:
+        return self.storage.head
+
+    def tables(self) -> dict[str, Any]:
+        """The whole inspection as TinyDB tables, as a compacted file holds it (for bundles)."""
+        tables = self.storage.loaded.tables()
+        tables["meta"] = {"1": {**tables["meta"]["1"], **self._derived()}}
+        return tables
 
     # -- writing -----------------------------------------------------------------
     def _require_writable(self, allow_sealed: bool = False) -> None:
@@ -225,54 +286,111 @@ class Inspection:
         if not allow_sealed and self.status != IN_PROGRESS:
             raise ReadOnlyInspection(f"检查状态为“{self.status}”，已封存；如需修改，请先重新打开并说明原因")
 
-    def _append_audit(self, action: str, target: str, old: Any, new: Any, **extra: Any) -> dict[str, Any]:
-        entry = audit_mod.make_entry(
-            self._audit_head, self._audit_seq + 1, now_iso(), self.who, action, target, old, new, **extra
-        )
-        self.db.table("audit").insert(Document(entry, doc_id=entry["seq"]))
-        self._audit_seq += 1
-        self._audit_head = entry["hash"]
-        return entry
+    def _write(self, action: str, target: str, old: Any, new: Any, apply: Callable[[], Any], **extra: Any) -> dict[str, Any]:
+        """Apply a change and make its audit entry durable (all or nothing); returns the entry.
 
-    def _write(self, action: str, target: str, old: Any, new: Any, apply: Any, **extra: Any) -> None:
-        """Apply a change and its audit entry in one durable write (all or nothing)."""
-        seq, head = self._audit_seq, self._audit_head
-        results, findings, meta = dict(self._results), dict(self._findings), dict(self.meta)
+        ``apply`` changes the state only through ``_put_result``, ``_put_finding``,
+        ``_set_meta`` and ``_put_table``; what it changes is recorded in the entry (``set``,
+        and ``was`` for undoable actions) unless ``action``/``target``/``new`` imply it.
+        """
+        if self._rec is not None:
+            raise RuntimeError("_write cannot be nested")
+        saved = (dict(self._results), dict(self._findings), dict(self.meta))
+        self._rec = _Recorder()
         self._report = None
         try:
-            with self.storage.batch():
-                apply()
-                self._append_audit(action, target, old, new, **extra)
-                self._update_summary()
+            apply()
+            rec = self._rec
+            self._rec = None
+            if self._legacy:
+                self._migrate()
+            changes = _plain(normalise(rec.changes))
+            was = _plain(normalise(rec.was))
+            probe = {"action": action, "target": target, "old": old, "new": new, **extra}
+            fields = dict(extra)
+            implied = implied_changes(probe, self.storage.lookup)
+            if implied is None or _plain(implied) != changes:
+                fields["set"] = changes
+            if action in UNDOABLE and ("set" in fields or _plain(inverse_changes(probe, self.storage.lookup)) != was):
+                fields["was"] = was
+            entry = audit_mod.make_entry(self.storage.head or audit_mod.GENESIS, len(self.storage.entries) + 1, now_iso(),
+                                         self.who, action, target, _plain(old), _plain(new), **fields)
+            self.storage.commit(entry)
         except BaseException:
             # Nothing reached the disk: restore memory to what is saved.
-            self._audit_seq, self._audit_head = seq, head
-            self._results, self._findings, self.meta = results, findings, meta
+            self._rec = None
+            self._results, self._findings, self.meta = saved
             self._report = None
-            for table in self.db._tables.values():  # TinyDB keeps per-table query caches
-                table.clear_cache()
             raise
+        self.meta["updated_at"] = entry["at"]
+        if self._undo_stack is not None:
+            self._undo_stack.feed(entry)
+        if _PARANOID:
+            self._check_replayed()
+        return entry
 
-    def _update_summary(self) -> None:
-        report = self.score()
-        self.meta["summary"] = {
-            **report.summary_dict(),  # the engine's numbers, rounded by its one rule
-            "findings": len(self._findings),
-            "open_findings": sum(1 for f in self._findings.values() if f.is_open),
+    def _check_replayed(self) -> None:
+        state = self.storage.state
+        assert {k: v.to_dict() for k, v in self._results.items()} == _plain(state.results), "results differ from replay"
+        assert _plain({k: v.to_dict() for k, v in self._findings.items()}) == _plain(state.findings), "findings differ"
+        mine = {k: v for k, v in self.meta.items() if k not in DERIVED_META}
+        theirs = {k: v for k, v in state.meta.items() if k not in DERIVED_META}
+        assert _plain(mine) == _plain(theirs), "meta differs from replay"
+
+    def _migrate(self) -> None:
+        """First change to a file of an earlier release: record its whole state in the chain
+        (entry ``migrate``), so everything after it replays and verifies exactly."""
+        state = self.storage.state
+        changes = {
+            "replace": True,
+            "results": dict(state.results),
+            "findings": dict(state.findings),
+            "meta": {k: v for k, v in state.meta.items() if k not in DERIVED_META},
+            "tables": dict(state.tables),
         }
-        self.meta["updated_at"] = now_iso()
-        self.db.table("meta").upsert(Document(self.meta, doc_id=1))
+        entry = audit_mod.make_entry(self.storage.head, len(self.storage.entries) + 1, now_iso(), self.who, "migrate",
+                                     "inspection", None, {"from": "单文件旧格式"}, set=_plain(changes))
+        self.storage.commit(entry, rewrite=True)
+        self._legacy = False
+        if self._undo_stack is not None:
+            self._undo_stack.feed(entry)
+
+    def _recorder(self) -> _Recorder:
+        if self._rec is None:
+            raise RuntimeError("state changes must happen inside Inspection._write (so they are audited)")
+        return self._rec
 
     def _put_result(self, result: Result | None, code: str) -> None:
-        table = self.db.table("results")
-        doc_id = self._leaf_ids[code]
+        rec = self._recorder()
+        before = self._results.get(code)
+        rec.note("results", code, before.to_dict() if before else None, result.to_dict() if result else None)
         if result is None:
-            if table.contains(doc_id=doc_id):
-                table.remove(doc_ids=[doc_id])
             self._results.pop(code, None)
         else:
-            table.upsert(Document(result.to_dict(), doc_id=doc_id))
             self._results[code] = result
+
+    def _put_finding(self, finding: Finding | None, fid: str) -> None:
+        rec = self._recorder()
+        before = self._findings.get(fid)
+        rec.note("findings", fid, before.to_dict() if before else None, finding.to_dict() if finding else None)
+        if finding is None:
+            self._findings.pop(fid, None)
+        else:
+            self._findings[fid] = finding
+
+    def _set_meta(self, **fields: Any) -> None:
+        rec = self._recorder()
+        for key, value in fields.items():
+            if key in DERIVED_META:
+                continue
+            rec.note("meta", key, self.meta.get(key), value)
+            self.meta[key] = value
+
+    def _put_table(self, name: str, docs: Iterable[Any]) -> None:
+        if name in ("meta", "checklist", "results", "findings", "audit"):
+            raise ValueError(f"table {name!r} is not an extra table")
+        rec = self._recorder()
+        rec.note("tables", name, list(self.storage.state.tables.get(name, [])), list(docs))
 
     def _leaf(self, code: str):
         if not self.checklist.has_item(code):
@@ -293,7 +411,7 @@ class Inspection:
             value=normalised,
             na=False,
             na_reason="",
-            note=(old.note if old else "") if note is None else note.strip(),
+            note=(old.note if old else "") if note is None else check_text(note.strip(), f"指标 {code} 的备注"),
             by=self.who,
             at=now_iso(),
         )
@@ -304,20 +422,22 @@ class Inspection:
         """Mark a leaf 不涉及; a reason is mandatory."""
         self._require_writable()
         self._leaf(code)
-        reason = (reason or "").strip()
+        reason = check_text((reason or "").strip(), f"指标 {code} 的不涉及理由")
         if not reason:
             raise InvalidValue(f"标记指标 {code} 为“不涉及”必须填写理由")
         old = self._results.get(code)
-        new = Result(code, None, True, reason, (old.note if old else "") if note is None else note.strip(), self.who, now_iso())
+        note_s = (old.note if old else "") if note is None else check_text(note.strip(), f"指标 {code} 的备注")
+        new = Result(code, None, True, reason, note_s, self.who, now_iso())
         self._write("na", code, old.to_dict() if old else None, new.to_dict(), lambda: self._put_result(new, code))
         return new
 
     def set_note(self, code: str, note: str) -> Result:
         self._require_writable()
         self._leaf(code)
+        note = check_text(note.strip(), f"指标 {code} 的备注")
         old = self._results.get(code)
         base = old or Result(code)
-        new = Result(code, base.value, base.na, base.na_reason, note.strip(), self.who, now_iso())
+        new = Result(code, base.value, base.na, base.na_reason, note, self.who, now_iso())
         self._write("note", code, old.to_dict() if old else None, new.to_dict(), lambda: self._put_result(new, code))
         return new
 
@@ -331,18 +451,6 @@ class Inspection:
         self._write("clear", code, old.to_dict(), None, lambda: self._put_result(None, code))
 
     # -- findings ------------------------------------------------------------------
-    def _put_finding(self, finding: Finding | None, fid: str) -> None:
-        table = self.db.table("findings")
-        from tinydb import Query
-
-        q = Query()
-        if finding is None:
-            table.remove(q.id == fid)
-            self._findings.pop(fid, None)
-        else:
-            table.upsert(finding.to_dict(), q.id == fid)
-            self._findings[fid] = finding
-
     def add_finding(
         self,
         description: str,
@@ -355,16 +463,16 @@ class Inspection:
         origin: str = "",
     ) -> Finding:
         self._require_writable()
-        description = (description or "").strip()
+        description = check_text((description or "").strip(), "问题描述")
         if not description:
             raise InvalidValue("问题描述不能为空")
         if item_code:
             if not self.checklist.has_item(item_code):
                 raise InvalidValue(f"清单中没有编号为 {item_code} 的指标")
-        units_t = tuple(u.strip() for u in units if u.strip()) if units is not None else ()
+        units_t = tuple(check_text(u.strip(), "责任单位") for u in units if u.strip()) if units is not None else ()
         if not units_t and item_code:
             units_t = self.checklist.item(item_code).units  # 责任单位 defaults to the item's
-        ev = tuple(e if isinstance(e, Evidence) else Evidence(text=str(e)) for e in evidence)
+        ev = tuple(_evidence(e) for e in evidence)
         ts = now_iso()
         finding = Finding(
             id=uuid.uuid4().hex[:12],
@@ -372,7 +480,7 @@ class Inspection:
             item_code=item_code or None,
             evidence=ev,
             severity=validate_severity(severity),
-            requirement=(requirement or "").strip(),
+            requirement=check_text((requirement or "").strip(), "整改要求"),
             units=units_t,
             due=validate_due(due),
             status="待整改",
@@ -399,7 +507,7 @@ class Inspection:
         fields: dict[str, Any] = {}
         for key, value in changes.items():
             if key == "description":
-                value = (value or "").strip()
+                value = check_text((value or "").strip(), "问题描述")
                 if not value:
                     raise InvalidValue("问题描述不能为空")
             elif key == "severity":
@@ -407,15 +515,15 @@ class Inspection:
             elif key == "due":
                 value = validate_due(value)
             elif key == "units":
-                value = tuple(u.strip() for u in value if u and u.strip())
+                value = tuple(check_text(u.strip(), "责任单位") for u in value if u and u.strip())
             elif key == "evidence":
-                value = tuple(e if isinstance(e, Evidence) else Evidence(text=str(e)) for e in value)
+                value = tuple(_evidence(e) for e in value)
             elif key == "item_code":
                 value = value or None
                 if value and not self.checklist.has_item(value):
                     raise InvalidValue(f"清单中没有编号为 {value} 的指标")
             elif key in ("requirement", "review"):
-                value = (value or "").strip()
+                value = check_text((value or "").strip(), "整改要求" if key == "requirement" else "复查意见")
             fields[key] = value
         ts = now_iso()
         changed = sorted(k for k, v in fields.items() if getattr(old, k) != v)
@@ -433,7 +541,7 @@ class Inspection:
         self._require_writable(allow_sealed=True)
         old = self.finding(finding_id)
         status = validate_status(status)
-        review = (review or "").strip()
+        review = check_text((review or "").strip(), "复查意见")
         check_transition(old.status, status, review or ("" if status == "已销号" else old.review))
         if status == old.status and (not review or review == old.review):
             return old
@@ -448,10 +556,6 @@ class Inspection:
         return new
 
     # -- lifecycle -----------------------------------------------------------------
-    def _set_meta(self, **fields: Any) -> None:
-        self.meta.update(fields)
-        self.db.table("meta").upsert(Document(self.meta, doc_id=1))
-
     def update_info(self, **fields: Any) -> None:
         """Change unit, inspectors or dates of an inspection in progress."""
         self._require_writable()
@@ -461,28 +565,38 @@ class Inspection:
             raise InvalidValue(f"不能修改这些检查信息：{', '.join(sorted(unknown))}")
         if "unit" in fields and not str(fields["unit"]).strip():
             raise InvalidValue("被检查单位不能为空")
+        for key in ("unit", "title"):
+            if key in fields:
+                check_text(str(fields[key]), "被检查单位" if key == "unit" else "检查名称")
         old = {k: self.meta.get(k) for k in fields}
         self._write("info", "meta", old, fields, lambda: self._set_meta(**fields))
 
-    def _seal(self) -> dict[str, Any]:
-        return {
-            "at": now_iso(),
-            "by": self.who,
-            "audit_seq": self._audit_seq + 1,  # the finalize entry itself
-            "content": audit_mod.content_digest(
-                (r.to_dict() for r in self._results.values()), (f.to_dict() for f in self._findings.values())
-            ),
-        }
+    def open_conflicts(self) -> list[str]:
+        """Plain names of merge conflicts not yet resolved (finalize refuses while any remain)."""
+        out = [f"{item_label(self.checklist, c.get('code'))}的评分" for c in self.conflicts()]
+        for c in self.finding_conflicts():
+            doc = self._findings.get(str(c.get("finding")))
+            label = finding_label(self.checklist, doc.to_dict() if doc else {"description": c.get("finding")})
+            out.append(f"{label}的{c.get('label') or c.get('field')}")
+        return out
 
     def finalize(self) -> None:
         """完成: seal results and findings; further changes need :meth:`reopen`."""
         self._require_writable()
-        seal = self._seal()
+        pending = self.open_conflicts()
+        if pending:
+            shown = "；".join(pending[:5]) + (f" 等 {len(pending)} 处" if len(pending) > 5 else "")
+            raise InvalidValue(f"还有 {len(pending)} 处合并冲突未处理，不能完成检查：{shown}。"
+                               "请先处理冲突（fzzf conflicts / fzzf resolve，或在界面中按 c）")
+        content = audit_mod.content_digest((r.to_dict() for r in self._results.values()),
+                                           (f.to_dict() for f in self._findings.values()))
+        seal = audit_mod.make_seal(self.id, len(self.storage.entries) + 1, self.storage.head, content, now_iso(), self.who,
+                                   audit_mod.office_key())
         self._write("finalize", "status", IN_PROGRESS, FINISHED, lambda: self._set_meta(status=FINISHED, seal=seal))
 
     def reopen(self, reason: str) -> None:
         self._require_writable(allow_sealed=True)
-        reason = (reason or "").strip()
+        reason = check_text((reason or "").strip(), "重新打开的原因")
         if not reason:
             raise InvalidValue("重新打开已完成的检查必须说明原因")
         if self.status == IN_PROGRESS:
@@ -498,45 +612,70 @@ class Inspection:
             raise InvalidValue("只有“已完成”的检查可以归档，请先完成检查")
         self._write("archive", "status", FINISHED, ARCHIVED, lambda: self._set_meta(status=ARCHIVED))
 
-    # -- undo -----------------------------------------------------------------------
+    # -- undo / redo ------------------------------------------------------------------
+    @property
+    def _undo(self) -> UndoStack:
+        if self._undo_stack is None:
+            stack = UndoStack()
+            for e in self.storage.entries:
+                stack.feed(e)
+            self._undo_stack = stack
+        return self._undo_stack
+
     def last_undoable(self) -> dict[str, Any] | None:
-        entries = self.db.table("audit").all()
-        undone = {e.get("undoes") for e in entries if e.get("action") == "undo"}
-        for e in reversed(entries):
-            if e["action"] == "undo":
-                continue
-            if e["action"] not in UNDOABLE:
-                return None  # never undo across a finalize/reopen
-            if e["seq"] not in undone:
-                return dict(e)
-        return None
+        """The entry :meth:`undo` would revert (None if there is nothing to undo)."""
+        if not self._undo.done:
+            return None
+        e = self.storage.lookup(self._undo.done[-1])
+        return dict(e) if e else None
+
+    def last_redoable(self) -> dict[str, Any] | None:
+        """The entry :meth:`redo` would re-apply (None if there is nothing to redo)."""
+        if not self._undo.undone:
+            return None
+        e = self.storage.lookup(self._undo.undone[-1])
+        return dict(e) if e else None
+
+    def _apply_changes(self, changes: dict[str, Any]) -> None:
+        for code, doc in (changes.get("results") or {}).items():
+            self._put_result(Result.from_dict(doc) if doc else None, code)
+        for fid, doc in (changes.get("findings") or {}).items():
+            self._put_finding(Finding.from_dict(doc) if doc else None, fid)
+        if changes.get("meta"):
+            self._set_meta(**changes["meta"])
+        for name, docs in (changes.get("tables") or {}).items():
+            self._put_table(name, docs)
 
     def undo(self) -> str | None:
         """Revert the latest change not yet undone; the undo is itself audited.
 
-        Returns a Chinese description of what was undone, or None if there is nothing.
+        Returns what was undone in plain Chinese, naming the item (code and title) or the
+        finding (its first words and item) and the values, e.g.
+        “已撤销：指标 1.2.3《…》的评分（2 → 未评）”; None if there is nothing to undo.
         """
         self._require_writable()
         entry = self.last_undoable()
         if entry is None:
             return None
-        action, target, old, new = entry["action"], entry["target"], entry["old"], entry["new"]
-        if action in ("score", "na", "clear", "note"):
-            restored = Result.from_dict(old) if old else None
+        changes = inverse_changes(entry, self.storage.lookup)
+        if changes is None:
+            return None
+        self._write("undo", entry["target"], entry["new"], entry["old"], lambda: self._apply_changes(changes),
+                    undoes=entry["seq"])
+        return describe(self.checklist, entry, undo=True)
 
-            def apply() -> None:
-                self._put_result(restored, target)
-
-            what = f"指标 {target} 的{'评分' if action == 'score' else '不涉及标记' if action == 'na' else '清除' if action == 'clear' else '备注'}"
-        else:
-            restored_f = Finding.from_dict(old) if old else None
-
-            def apply() -> None:
-                self._put_finding(restored_f, target)
-
-            what = "新增问题" if action == "finding.add" else "问题修改"
-        self._write("undo", target, new, old, apply, undoes=entry["seq"])
-        return f"已撤销{what}"
+    def redo(self) -> str | None:
+        """Re-apply the latest undone change (audited); None if there is nothing to redo."""
+        self._require_writable()
+        entry = self.last_redoable()
+        if entry is None:
+            return None
+        changes = entry_changes(entry, self.storage.lookup)
+        if changes is None:
+            return None
+        self._write("redo", entry["target"], entry["old"], entry["new"], lambda: self._apply_changes(changes),
+                    redoes=entry["seq"])
+        return describe(self.checklist, entry, undo=False)
 
     # -- bulk changes (merge, follow-up, import) ----------------------------------------
     def bulk_apply(
@@ -562,15 +701,18 @@ class Inspection:
             if meta:
                 self._set_meta(**meta)
             for name, docs in (tables or {}).items():
-                table = self.db.table(name)
-                table.truncate()
-                table.insert_multiple(docs)
+                self._put_table(name, docs)
 
         self._write(action, "inspection", None, detail, apply)
 
     def conflicts(self) -> list[dict[str, Any]]:
         """Merge conflicts left to resolve: ``{code, candidates: [{source, by, at, result}]}``."""
         return list(self.meta.get("conflicts") or [])
+
+    def finding_conflicts(self) -> list[dict[str, Any]]:
+        """Finding fields edited differently in merged copies:
+        ``{finding, field, label, candidates: [{source, by, at, value}]}``."""
+        return list(self.meta.get("finding_conflicts") or [])
 
     def resolve_conflict(self, code: str, pick: int) -> Result:
         """Resolve a merge conflict by taking candidate number ``pick`` (1-based)."""
@@ -592,238 +734,50 @@ class Inspection:
         self._write("resolve", code, candidates, chosen.to_dict(), apply, pick=pick)
         return chosen
 
-    # -- verification -------------------------------------------------------------------
-    def verify(self) -> audit_mod.VerifyReport:
-        return verify_data(self.storage.read() or {})
-
-
-def verify_data(data: dict[str, Any]) -> audit_mod.VerifyReport:
-    """Check the audit chain and, for a sealed inspection, the seal against the content."""
-    def table(name: str) -> list[dict[str, Any]]:
-        raw = data.get(name) or {}
-        return [raw[k] for k in sorted(raw, key=lambda k: int(k))]
-
-    entries = table("audit")
-    report = audit_mod.verify_chain(entries)
-    if not report.ok:
-        return report
-    meta = (data.get("meta") or {}).get("1") or {}
-    seal = meta.get("seal")
-    if meta.get("status") in (FINISHED, ARCHIVED):
-        if not seal:
-            report.ok = False
-            report.problems.append("检查已完成，但缺少封存记录（seal）")
-            return report
-        digest = audit_mod.content_digest(table("results"), table("findings"))
-        if digest != seal.get("content"):
-            report.ok = False
-            report.problems.append("检查已封存后，评分或问题被改动（封存哈希不符）")
-        elif seal.get("audit_seq", 0) > len(entries):
-            report.ok = False
-            report.problems.append("封存记录指向不存在的审计记录")
-    snap = (data.get("checklist") or {}).get("1") or {}
-    try:
-        from ..checklist.loading import checklist_from_dict as _cfd
-
-        checklist = _cfd(json.loads(snap.get("json", "null")), "快照")
-        if checklist.content_hash != meta.get("checklist_hash"):
-            report.ok = False
-            report.problems.append("清单快照与记录的清单哈希不符")
-        created = entries[0] if entries else {}
-        pinned = (created.get("new") or {}).get("hash") if created.get("action") == "create" else None
-        if pinned and pinned != checklist.content_hash:
-            report.ok = False
-            report.problems.append("清单快照与创建时记录在审计链中的清单哈希不符（快照被替换）")
-    except Exception:  # noqa: BLE001
-        report.ok = False
-        report.problems.append("清单快照无法读取")
-    return report
-
-
-def verify_file(path: str | os.PathLike[str]) -> audit_mod.VerifyReport:
-    storage = AtomicJSONStorage(Path(path), readonly=True)
-    return verify_data(storage.read() or {})
-
-
-class InspectionStore:
-    """The folder of inspection files (``<data dir>/inspections``)."""
-
-    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
-        self.root = Path(root) if root is not None else locations.inspections_dir()
-
-    def paths(self) -> list[Path]:
-        if not self.root.is_dir():
-            return []
-        return sorted(p for p in self.root.glob(f"*{SUFFIX}") if p.is_file())
-
-    def create(
-        self,
-        checklist: Checklist,
-        unit: str,
-        inspectors: Iterable[str] = (),
-        date_: str | date | None = None,
-        who: str | None = None,
-        title: str = "",
-        extra_meta: dict[str, Any] | None = None,
-        path: Path | None = None,
-    ) -> Inspection:
-        """Create a new inspection file and return it open (locked for writing).
-
-        ``path`` chooses the file (e.g. ``fzzf merge -o``); by default it goes in the store.
-        """
-        unit = (unit or "").strip()
-        if not unit:
-            raise InvalidValue("被检查单位不能为空")
-        who = who or current_user()
-        if isinstance(date_, date):
-            date_s = date_.isoformat()
-        else:
-            date_s = validate_due(date_) if date_ else date.today().isoformat()
-        ins_id = datetime.now().strftime("%Y%m%d") + "-" + uuid.uuid4().hex[:6]
-        self.root.mkdir(parents=True, exist_ok=True)
-        if path is None:
-            name = f"{safe_filename(unit)}-{safe_filename(checklist.type, 10)}-{ins_id}{SUFFIX}"
-            path = self.root / name
-        else:
-            path = Path(path)
-            if path.exists():
-                raise InspectionError(f"文件已存在，不会覆盖：{path}")
-            path.parent.mkdir(parents=True, exist_ok=True)
+    def resolve_finding_conflict(self, finding_id: str, field: str, pick: int) -> Finding:
+        """Resolve a finding-field conflict of a merge by taking candidate ``pick`` (1-based)."""
+        self._require_writable()
+        conflicts = self.finding_conflicts()
+        current = self.finding(finding_id)
+        found = next((c for c in conflicts if c.get("finding") == current.id and c.get("field") == field), None)
+        if found is None:
+            raise InvalidValue(f"问题 {current.id} 的“{field}”没有待处理的合并冲突")
+        candidates = found["candidates"]
+        if not 1 <= pick <= len(candidates):
+            raise InvalidValue(f"该冲突有 {len(candidates)} 个候选值，请选择 1–{len(candidates)}")
+        value = candidates[pick - 1]["value"]
+        d = current.to_dict()
+        d[field] = value
         ts = now_iso()
-        meta = {
-            "format": FILE_FORMAT,
-            "id": ins_id,
-            "unit": unit,
-            "title": title,
-            "type": checklist.type,
-            "checklist_id": checklist.id,
-            "checklist_title": checklist.title,
-            "checklist_version": checklist.version,
-            "checklist_hash": checklist.content_hash,
-            "inspectors": [i.strip() for i in inspectors if i and i.strip()],
-            "date": date_s,
-            "status": IN_PROGRESS,
-            "created_at": ts,
-            "created_by": who,
-            "updated_at": ts,
-            "seal": None,
-            "reopens": [],
-        }
-        if extra_meta:
-            meta.update(extra_meta)
-        snapshot = canonical_json(checklist.to_dict())
-        first = audit_mod.make_entry(audit_mod.GENESIS, 1, ts, who, "create", "inspection", None,
-                                     {"unit": unit, "checklist": checklist.id, "hash": checklist.content_hash})
-        data = {
-            "meta": {"1": meta},
-            "checklist": {"1": {"json": snapshot, "hash": checklist.content_hash}},
-            "results": {},
-            "findings": {},
-            "audit": {"1": first},
-        }
-        from .storage import atomic_write_bytes, encode
+        d["history"] = list(d.get("history") or []) + [{"at": ts, "who": self.who, "action": "处理合并冲突", "fields": [field], "pick": pick}]
+        d["updated_at"] = ts
+        chosen = Finding.from_dict(d)
+        remaining = [c for c in conflicts if c is not found]
 
-        if path.exists():  # pragma: no cover - ids are random
-            raise InspectionError(f"文件已存在：{path}")
-        atomic_write_bytes(path, encode(data))
-        ins = Inspection.open(path, who=who)
-        if not ins.readonly:
-            with ins.storage.batch():
-                ins._update_summary()
-        return ins
+        def apply() -> None:
+            self._put_finding(chosen, current.id)
+            self._set_meta(finding_conflicts=remaining)
 
-    def resolve(self, ref: str | os.PathLike[str]) -> Path:
-        """An inspection id, id prefix, or file path → the file path."""
-        p = Path(ref)
-        if p.suffix == SUFFIX and p.exists():
-            return p
-        if p.exists() and p.is_file():
-            return p
-        ref_s = str(ref)
-        matches = [q for q in self.paths() if q.stem.endswith(ref_s) or ref_s in q.stem.split("-", 1)[-1]]
-        exact = [q for q in self.paths() if q.stem.endswith("-" + ref_s)]
-        if len(exact) == 1:
-            return exact[0]
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            raise InspectionError(f"“{ref_s}”对应多个检查，请写完整编号或文件路径")
-        raise InspectionError(f"找不到检查“{ref_s}”（数据目录：{self.root}）")
+        self._write("resolve.finding", current.id, {"field": field, "candidates": candidates}, chosen.to_dict(), apply,
+                    pick=pick, field=field)
+        return chosen
 
-    def open(self, ref: str | os.PathLike[str], readonly: bool = False, who: str | None = None) -> Inspection:
-        return Inspection.open(self.resolve(ref), readonly=readonly, who=who)
-
-    def summaries(self) -> list[InspectionSummary]:
-        """Summaries of every inspection; unreadable files are listed with their error."""
-        return [read_summary(p) for p in self.paths()]
-
-    def iter_open(self, readonly: bool = True) -> Iterator[Inspection]:
-        for p in self.paths():
-            yield Inspection.open(p, readonly=readonly)
+    # -- verification -------------------------------------------------------------------
+    def verify(self, deep: bool = False) -> audit_mod.VerifyReport:
+        """Replay the audit chain and check the state, snapshot and seal against it."""
+        return verify_loaded(self.storage.loaded, self.checklist, deep=deep)
 
 
-def read_summary(path: Path) -> InspectionSummary:
-    """Read a file's summary without building its checklist (cached by size, mtime, inode
-    and ctime: a same-size change within the mtime's resolution must not show a stale score)."""
-    from ..checklist.cache import _cache_path  # same cache folder, keyed by path
+def _evidence(e: Evidence | str) -> Evidence:
+    ev = e if isinstance(e, Evidence) else Evidence(text=str(e))
+    check_text(ev.text, "佐证材料说明")
+    return ev
 
-    try:
-        st = path.stat()
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
-        cache = _cache_path(path).with_name("summary-" + _cache_path(path).name)
-        try:
-            blob = json.loads(cache.read_text(encoding="utf-8"))
-            if blob.get("stamp") == stamp:
-                d = blob["summary"]
-                d["path"] = path
-                return InspectionSummary(**d)
-        except Exception:  # noqa: BLE001
-            pass
-        data = AtomicJSONStorage(path, readonly=True).read() or {}
-        meta = (data.get("meta") or {}).get("1")
-        if not meta or meta.get("format") != FILE_FORMAT:
-            raise CorruptInspection("不是 fzzf 检查文件")
-        s = meta.get("summary") or {}
-        summary = InspectionSummary(
-            id=meta["id"],
-            path=path,
-            unit=meta.get("unit", ""),
-            type=meta.get("type", ""),
-            checklist_id=meta.get("checklist_id", ""),
-            checklist_title=meta.get("checklist_title", ""),
-            checklist_version=meta.get("checklist_version", ""),
-            status=meta.get("status", IN_PROGRESS),
-            progress=float(s.get("progress", 0)),
-            total=float(s.get("total", 0)),
-            percent=float(s.get("percent", 0)),
-            grade=s.get("grade", ""),
-            findings=int(s.get("findings", 0)),
-            open_findings=int(s.get("open_findings", 0)),
-            inspectors=list(meta.get("inspectors", [])),
-            date=meta.get("date", ""),
-            updated_at=meta.get("updated_at", ""),
-            valued=int(s.get("valued", -1)),
-            unscored=int(s.get("unscored", -1)),
-        )
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            d = summary.to_dict()
-            d.pop("path")
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"stamp": stamp, "summary": d}, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, cache)
-        except OSError:
-            pass
-        return summary
-    except Exception as exc:  # noqa: BLE001 - listed with its error, never hidden
-        return InspectionSummary(
-            id=path.stem, path=path, unit="", type="", checklist_id="", checklist_title="", checklist_version="",
-            status="无法读取", progress=0, total=0, percent=0, grade="", findings=0, open_findings=0,
-            inspectors=[], date="", updated_at="", error=str(exc),
-        )
 
+from .folder import InspectionStore, InspectionSummary, read_summary, safe_filename  # noqa: E402  (re-exported)
 
 __all__ = [
-    "ARCHIVED", "FINISHED", "INSPECTION_STATUSES", "IN_PROGRESS", "Inspection", "InspectionStore",
-    "InspectionSummary", "STATUSES", "read_summary", "verify_file",
+    "ARCHIVED", "FILE_FORMAT", "FINISHED", "INSPECTION_STATUSES", "IN_PROGRESS", "Inspection", "InspectionStore",
+    "InspectionSummary", "STATUSES", "SUFFIX", "TamperedInspection", "UNDOABLE", "now_iso", "read_summary",
+    "safe_filename", "summary_of", "verify_data", "verify_file", "verify_tables",
 ]

@@ -22,9 +22,11 @@ from .conftest import new_inspection, settle, type_text
 def fail_writes(monkeypatch, code: int = errno.ENOSPC) -> None:
     import fzzf_tui.inspection.storage as storage
 
-    def broken(path, data):
+    def broken(target, data):
         raise OSError(code, os.strerror(code))
 
+    # a save appends to the journal; compaction rewrites the file
+    monkeypatch.setattr(storage, "append_durable", broken)
     monkeypatch.setattr(storage, "atomic_write_bytes", broken)
 
 

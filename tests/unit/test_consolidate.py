@@ -25,6 +25,8 @@ from fzzf_tui.exporting.consolidate import (
 )
 from fzzf_tui.inspection import Finding, Inspection, InspectionStore
 
+from ..forge import read_tables, rechain, write_tables
+
 TODAY = date(2026, 6, 1)
 R = {h: i for i, h in enumerate(RANKING_HEADERS)}
 L = {h: i for i, h in enumerate(LEDGER_HEADERS)}
@@ -34,11 +36,10 @@ def base_inspection(store: InspectionStore, checklist, unit: str = "模板单位
     """A real inspection made through the API: every leaf scored, two findings."""
     ins = store.create(checklist, unit)
     leaves = [leaf.code for leaf in checklist.leaves()]
-    with ins.storage.batch():
-        for code in leaves:
-            ins.set_value(code, 0 if checklist.id == "special-2008" else 1)
-        ins.add_finding("未建立重大决策目录", item_code=leaves[0], due="2026-01-31", severity="较重", requirement="建立目录")
-        ins.add_finding("执法公示不全", item_code=leaves[-1], due="2026-12-31")
+    for code in leaves:
+        ins.set_value(code, 0 if checklist.id == "special-2008" else 1)
+    ins.add_finding("未建立重大决策目录", item_code=leaves[0], due="2026-01-31", severity="较重", requirement="建立目录")
+    ins.add_finding("执法公示不全", item_code=leaves[-1], due="2026-12-31")
     path = ins.path
     ins.close()
     return path
@@ -47,10 +48,10 @@ def base_inspection(store: InspectionStore, checklist, unit: str = "模板单位
 def make_copies(source: Path, folder: Path, n: int, prefix: str = "单位") -> list[Path]:
     """n copies of a special-2008 inspection file, each with its own id, unit and deduction counts.
 
-    Only meta and results are rewritten (the audit chain is not), which is all consolidation
-    reads; generating 300 files this way takes well under a second.
+    Meta and results are rewritten and the audit chain regenerated to match (as a forger with
+    this program could); generating 300 files this way takes about a second.
     """
-    raw = json.loads(source.read_text(encoding="utf-8"))
+    raw = read_tables(source)
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for i in range(n):
@@ -61,7 +62,7 @@ def make_copies(source: Path, folder: Path, n: int, prefix: str = "单位") -> l
         for k, doc in data["results"].items():
             doc["value"] = (i + int(k)) % 4 if int(k) <= i % 31 else 0
         p = folder / f"{prefix}-{i:03d}.fzzf"
-        p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        write_tables(p, rechain(data))
         out.append(p)
     return out
 
@@ -234,11 +235,43 @@ def test_bundles_folders_and_duplicates_are_counted_once_newest_kept(store, spec
     assert kept.source == ins.path and "另有副本未计入" in kept.notes[0]
     assert kept.report.total == Inspection.open(ins.path, readonly=True).score().total
     (dup_file, reason), = report.skipped
-    assert dup_file == str(bundle) and "只计一次" in reason and "较新" in reason
+    assert dup_file == str(bundle) and "只计一次" in reason and "较早状态" in reason
     assert next(e for e in report.included if e.unit == "只在数据包").source == only_bundle
     wb = openpyxl.load_workbook(report.output)
     note = next(r for r in rows(wb["排名"]) if r[R["被检查单位"]] == "重复单位")[R["备注"]]
     assert "重复单位.fzzf.zip" in note
+
+
+def test_a_forged_copy_beside_the_genuine_one_is_never_ranked(store, special_checklist, tmp_path):
+    """Seen: a hand-edited copy with a later 修改时间 was ranked and the genuine file dropped as
+    its duplicate. Copies are now compared by verified content."""
+    genuine = base_inspection(store, special_checklist, "真实单位")
+    before = Inspection.open(genuine, readonly=True).score().total
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    # 1. edited by hand, trail untouched, made to look newer
+    data = read_tables(genuine)
+    for r in data["results"].values():
+        r["value"] = 0 if special_checklist.id != "special-2008" else 3
+    data["meta"]["1"]["updated_at"] = "2099-01-01T00:00:00+08:00"
+    write_tables(folder / "改过的.fzzf", data)
+    report = consolidate([genuine, folder], tmp_path / "o.xlsx", today=TODAY)
+    assert [e.source for e in report.included] == [genuine] and report.included[0].report.total == before
+    reasons = {Path(f).name: r for f, r in report.skipped}
+    assert "未通过校验" in reasons["改过的.fzzf"] and "指标" in reasons["改过的.fzzf"]
+    assert "另有副本未计入" in report.included[0].notes[0]
+
+    # 2. rewritten consistently by someone with this program: both verify, they disagree
+    (folder / "改过的.fzzf").unlink()
+    write_tables(folder / "重写的.fzzf", rechain(data))
+    report = consolidate([genuine, folder], tmp_path / "o2.xlsx", today=TODAY)
+    assert report.included == []
+    reasons = {Path(f).name: r for f, r in report.skipped}
+    assert set(reasons) == {genuine.name, "重写的.fzzf"}
+    assert all("内容不一致" in r and "两份都未计入" in r and "fzzf merge" in r for r in reasons.values())
+    wb = openpyxl.load_workbook(report.output)
+    listed = [r[0] for r in wb["未纳入文件"].iter_rows(min_row=3, values_only=True)]
+    assert str(genuine) in listed and str(folder / "重写的.fzzf") in listed
 
 
 def test_unreadable_inputs_are_listed_with_reasons_and_the_rest_consolidated(store, special_checklist, tmp_path):
@@ -257,9 +290,9 @@ def test_unreadable_inputs_are_listed_with_reasons_and_the_rest_consolidated(sto
     not_ours = tmp_path / "别的.fzzf"
     not_ours.write_text(json.dumps({"meta": {"1": {"format": "other"}}}), encoding="utf-8")
     swapped = tmp_path / "换了清单.fzzf"
-    data = json.loads(good.read_text(encoding="utf-8"))
+    data = read_tables(good)
     data["checklist"]["1"]["json"] = data["checklist"]["1"]["json"].replace("决策", "决定", 1)
-    swapped.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    write_tables(swapped, data)
     text = tmp_path / "说明.txt"
     text.write_text("hello", encoding="utf-8")
 

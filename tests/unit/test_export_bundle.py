@@ -16,9 +16,14 @@ from fzzf_tui.errors import ExportError, InspectionLocked
 from fzzf_tui.exporting import bundle as bundle_mod
 from fzzf_tui.exporting import export_inspection, import_bundle
 from fzzf_tui.exporting.bundle import find_evidence, read_bundle
-from fzzf_tui.inspection import Evidence, Inspection, InspectionStore, verify_file
+from click.testing import CliRunner
+
+from fzzf_tui.cli import cli
+from fzzf_tui.inspection import Evidence, Inspection, InspectionStore, TamperedInspection, verify_file
 
 from .test_export_helpers import rich_demo_inspection
+
+from ..forge import read_tables, write_tables
 
 
 @pytest.fixture
@@ -74,7 +79,8 @@ def test_bundle_layout(exported) -> None:
         manifest = json.loads(zf.read("manifest.json"))
         raw = zf.read("inspection.json")
     assert names[:3] == ["manifest.json", "inspection.json", "README.txt"]
-    assert raw == original.read_bytes()  # the inspection file exactly as stored
+    # the whole inspection as one JSON object (every table, the trail as "audit"), as stored
+    assert json.loads(raw) == read_tables(original) and raw.count(b"\n") == 1
     assert manifest["format"] == "fzzf-bundle/1"
     assert manifest["inspection"]["sha256"] == hashlib.sha256(raw).hexdigest()
     assert manifest["inspection"]["unit"] == "洛阳市司法局"
@@ -328,15 +334,15 @@ def test_a_tampered_inspection_is_not_bundled(store, demo_checklist, tmp_path) -
     ins = rich_demo_inspection(store, demo_checklist, tmp_path / "evidence")
     path = ins.path
     ins.close()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["results"][next(iter(data["results"]))]["note"] = "事后改动"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    ins = Inspection.open(path, readonly=True)
-    try:
-        with pytest.raises(ExportError, match="校验未通过"):
-            export_inspection(ins, "bundle", tmp_path / "out")
-    finally:
-        ins.close()
+    data = read_tables(path)
+    edited = data["results"][next(iter(data["results"]))]
+    edited["note"] = "事后改动"
+    write_tables(path, data)
+    # the edited file is refused as soon as it is opened, naming the item, so it cannot be bundled
+    with pytest.raises(TamperedInspection, match=f"指标 {edited['code']} 的评分与审计记录不符"):
+        Inspection.open(path, readonly=True)
+    out = CliRunner().invoke(cli, ["export", str(path), "--format", "bundle", "-o", str(tmp_path / "out")])
+    assert out.exit_code != 0 and "未通过校验" in out.output and not (tmp_path / "out").exists()
 
 
 def test_reexport_from_the_office_finds_imported_evidence(exported, office, tmp_path) -> None:

@@ -14,6 +14,8 @@ from fzzf_tui.errors import InvalidValue, ReadOnlyInspection
 from fzzf_tui.inspection import Evidence, Inspection, InspectionStore, verify_file
 from fzzf_tui.plugins import reset_plugins
 
+from ..forge import read_tables, write_tables
+
 
 def test_results_are_stored_with_who_and_when(store, demo_checklist) -> None:
     ins = store.create(demo_checklist, "洛阳市司法局", ["张明"], "2026-11-20")
@@ -151,9 +153,9 @@ def test_tampering_with_an_audit_entry_is_detected(store, special_checklist) -> 
     path = ins.path
     ins.close()
     assert verify_file(path).ok
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_tables(path)
     data["audit"]["3"]["new"]["value"] = 0  # someone edits entry 3 by hand
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    write_tables(path, data)
     report = verify_file(path)
     assert not report.ok and report.first_broken_seq == 3
     out = CliRunner().invoke(cli, ["verify", str(path)])
@@ -168,12 +170,13 @@ def test_changing_a_sealed_result_by_hand_breaks_the_seal(store, special_checkli
     ins.close()
     copy = tmp_path / "copy.fzzf"
     shutil.copy(path, copy)
-    data = json.loads(copy.read_text(encoding="utf-8"))
+    data = read_tables(copy)
     key = next(iter(data["results"]))
     data["results"][key]["value"] = 0
-    copy.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    write_tables(copy, data)
     report = verify_file(copy)
-    assert not report.ok and "封存" in report.problems[0]
+    # the replayed chain names the item before the seal is even looked at
+    assert not report.ok and "指标 1.1 的评分与审计记录不符" in report.problems[0] and "文件中为 0" in report.problems[0]
     assert verify_file(path).ok
 
 
@@ -197,10 +200,10 @@ def test_replacing_the_snapshot_and_its_hash_is_detected(store, special_checklis
     ins = store.create(special_checklist, "单位")
     path = ins.path
     ins.close()
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = read_tables(path)
     data["checklist"]["1"]["json"] = canonical_json(demo_checklist.to_dict())
     data["meta"]["1"]["checklist_hash"] = demo_checklist.content_hash
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    write_tables(path, data)
     report = verify_file(path)
     assert not report.ok and "快照被替换" in report.problems[-1]
 
@@ -211,3 +214,119 @@ def test_status_path_follows_allowed_transitions() -> None:
     assert status_path("待整改", "已销号") == ["已整改", "已销号"]
     assert status_path("已销号", "待整改") == ["整改中", "待整改"]
     assert status_path("整改中", "整改中") == []
+
+
+def test_undo_and_redo_name_the_item_and_the_values(store, demo_checklist) -> None:
+    ins = store.create(demo_checklist, "单位")
+    ins.set_value("1.1.1", "1")
+    ins.set_value("1.1.2", "2")
+    f = ins.add_finding("审批清单未向社会公布，群众无法查询", item_code="1.1.3")
+
+    def title(code: str) -> str:
+        return demo_checklist.item(code).title[:18] + "…"
+
+    msg = ins.undo()
+    # the latest change is undone, and the message says exactly which finding on which item
+    assert msg == f"已撤销：新增问题“审批清单未向社会公布，群…”（指标 1.1.3《{title('1.1.3')}》），该问题已移除"
+    assert f.id not in {x.id for x in ins.findings()}
+    msg = ins.undo()
+    assert msg == f"已撤销：指标 1.1.2《{title('1.1.2')}》的评分（基本达到 → 未评）" and ins.result("1.1.2") is None
+    assert ins.redo() == msg.replace("已撤销", "已重做").replace("（基本达到 → 未评）", "（未评 → 基本达到）")
+    assert ins.result("1.1.2").value == "基本达到"
+    assert "新增问题" in ins.redo() and ins.finding(f.id).description.startswith("审批清单")
+    assert ins.redo() is None  # nothing left to redo
+    ins.undo()
+    ins.set_note("1.1.1", "新的备注")  # a new change empties the redo stack
+    assert ins.redo() is None and ins.last_redoable() is None
+    assert ins.undo() == f"已撤销：指标 1.1.1《{title('1.1.1')}》的备注（“新的备注” → 无备注）"
+    actions = [e["action"] for e in ins.audit()]
+    assert actions.count("undo") == 4 and actions.count("redo") == 2
+    path = ins.path
+    ins.close()
+    # the stacks are rebuilt from the trail when the file is opened again
+    with Inspection.open(path) as again:
+        assert again.verify().ok
+        assert "指标 1.1.2" in again.undo() and again.result("1.1.2") is None
+        assert "指标 1.1.2" in again.redo() and again.result("1.1.2").value == "基本达到"
+
+
+def test_undo_never_crosses_finalize_and_messages_status_changes(store, special_checklist) -> None:
+    ins = store.create(special_checklist, "单位")
+    f = ins.add_finding("执法公示不全", item_code="1.1")
+    ins.set_finding_status(f.id, "整改中")
+    assert ins.undo() == "已撤销：问题“执法公示不全”（指标 1.1《" + special_checklist.item("1.1").title[:18] + "…》）的整改状态（整改中 → 待整改）"
+    ins.finalize()
+    with pytest.raises(ReadOnlyInspection):
+        ins.undo()
+    ins.reopen("补充")
+    assert ins.undo() is None  # nothing before the reopen can be undone
+    ins.close()
+
+
+def edited_copy(ins, tmp_path: Path, change) -> Path:
+    path = ins.path
+    copy = tmp_path / f"copy-{len(list(tmp_path.iterdir()))}.fzzf"
+    shutil.copy(path, copy)
+    data = read_tables(copy)
+    change(data)
+    write_tables(copy, data)
+    return copy
+
+
+@pytest.mark.parametrize(
+    "what, change, named",
+    [
+        ("result", lambda d: [r.update(value=0) for r in d["results"].values() if r["code"] == "1.2"], "指标 1.2 的评分与审计记录不符"),
+        ("finding", lambda d: [f.update(severity="一般") for f in d["findings"].values()], "问题"),
+        ("meta", lambda d: d["meta"]["1"].update(unit="别的单位"), "检查信息“unit”与审计记录不符"),
+        ("removed result", lambda d: d["results"].pop(next(k for k, r in d["results"].items() if r["code"] == "1.1")),
+         "指标 1.1 的评分与审计记录不符（审计记录中有评分，文件中没有）"),
+    ],
+)
+def test_hand_edited_state_fails_verify_naming_the_item(store, special_checklist, tmp_path: Path, what, change, named) -> None:
+    ins = store.create(special_checklist, "单位")
+    ins.set_value("1.1", 1)
+    ins.set_value("1.2", 2)
+    ins.add_finding("重大决策未经合法性审查", item_code="1.2", severity="严重")
+    ins.close()
+    copy = edited_copy(ins, tmp_path, change)
+    report = verify_file(copy)
+    assert not report.ok and named in report.problems[0], report.problems
+    out = CliRunner().invoke(cli, ["verify", str(copy)])
+    assert out.exit_code == 1 and named in out.output
+    # `show` refuses it too: an edited file is not opened as if it were the record
+    out = CliRunner().invoke(cli, ["show", str(copy)])
+    assert out.exit_code != 0 and named in out.output and "fzzf verify" in out.output
+    assert verify_file(ins.path).ok
+
+
+def test_every_kind_of_change_replays_exactly(store, special_checklist, tmp_path: Path) -> None:
+    """Bulk, merge-style, meta, resolve and lifecycle changes are all in the chain: replaying it
+    from nothing gives the stored state."""
+    from fzzf_tui.inspection import Result
+
+    ins = store.create(special_checklist, "单位", ["甲"], "2026-01-02", title="专项")
+    ins.set_value("1.1", 1)
+    ins.update_info(inspectors=["甲", "乙"], title="专项督察")
+    ins.bulk_apply("import", {"n": 2}, results=[Result("1.2", 2, by="乙", at="2026-01-02T10:00:00+08:00"),
+                                               Result("1.3", None, True, "无此职责", by="乙", at="x")],
+                   meta={"conflicts": [{"code": "1.4", "title": "t", "candidates": [
+                       {"source": "a", "file": "a", "by": "甲", "at": "", "result": Result("1.4", 1).to_dict()},
+                       {"source": "b", "file": "b", "by": "乙", "at": "", "result": Result("1.4", 0).to_dict()}]}]},
+                   tables={"source_audits": [{"source": "a", "entries": []}]})
+    ins.resolve_conflict("1.4", 2)
+    f = ins.add_finding("问题", item_code="1.1")
+    ins.update_finding(f.id, requirement="限期整改", units=["某局"])
+    ins.finalize()
+    ins.set_finding_status(f.id, "整改中", "已开始")
+    ins.archive()
+    ins.reopen("复查")
+    ins.undo() if ins.last_undoable() else None
+    report = ins.verify()
+    assert report.ok and report.notes == [], report
+    path = ins.path
+    ins.close()
+    assert verify_file(path).ok
+    with Inspection.open(path, readonly=True) as again:
+        assert again.result("1.4").value == 0 and again.meta["inspectors"] == ["甲", "乙"]
+        assert [e["action"] for e in again.audit()][:3] == ["create", "score", "info"]

@@ -17,6 +17,8 @@ from fzzf_tui.exporting import export_inspection
 from fzzf_tui.exporting.consolidate import consolidate
 from fzzf_tui.inspection import Inspection
 
+from ..forge import read_tables, rechain, write_tables
+
 
 def make_many(store, checklist, n: int) -> list[Path]:
     """One real inspection, then n-1 copies with their own id, unit and scores."""
@@ -28,19 +30,18 @@ def make_many(store, checklist, n: int) -> list[Path]:
     base.add_finding("未建立台账", item_code=leaves[0], due="2026-01-31", severity="较重")
     path = base.path
     base.close()
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw = read_tables(path)
     out = [path]
     for i in range(1, n):
         data = json.loads(json.dumps(raw))
         meta = data["meta"]["1"]
         meta["id"] = f"20260101-{uuid.uuid4().hex[:6]}"
         meta["unit"] = f"第{i:03d}单位"
-        # vary the score: i deduction cases on the first leaf (the audit chain is not touched by
-        # consolidation, which only reads)
+        # vary the score: i deduction cases on the first leaf (the chain is regenerated to match)
         key = next(iter(data["results"]))
         data["results"][key]["value"] = i % 7
         p = store.root / f"copy-{i:03d}.fzzf"
-        p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        write_tables(p, rechain(data))
         out.append(p)
     return out
 

@@ -29,7 +29,7 @@ def write_yaml(checklist: Checklist, path: str | os.PathLike[str], *, comment: s
     """Write ``checklist`` as a checklist YAML file (atomically: a crash leaves no half file)."""
     from ...errors import ExportError
 
-    from ...inspection.storage import atomic_write_bytes  # the project's one atomic writer
+    from ...fileio import atomic_write_bytes  # the project's one atomic writer
 
     p = Path(path)
     text = checklist_yaml(checklist, comment)
