@@ -290,6 +290,15 @@ def add_commands(cli: click.Group) -> None:
             what = ins.undo()
         click.echo(what or "没有可撤销的修改")
 
+    @cli.command(name="redo")
+    @click.argument("inspection")
+    @who_option
+    def redo_command(inspection: str, who: str | None) -> None:
+        """重做最近一次撤销的修改（重做也记入审计日志）。"""
+        with opened(inspection, who) as ins:
+            what = ins.redo()
+        click.echo(what or "没有可重做的修改")
+
     @cli.group(name="finding")
     def finding_group() -> None:
         """问题（findings）与整改。"""
@@ -402,19 +411,32 @@ def add_commands(cli: click.Group) -> None:
         click.echo("检查已归档")
 
     @cli.command(name="verify")
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.argument("inspection")
+    @click.option("--require-signature", is_flag=True, help="封存须有本机办公室密钥的有效签名，否则视为未通过。")
     @json_option
-    def verify_command(file: Path, as_json: bool) -> None:
-        """校验检查文件的审计链和封存；有问题时指出第一条损坏的记录，退出码 1。"""
+    def verify_command(inspection: str, require_signature: bool, as_json: bool) -> None:
+        """校验检查（编号或文件）：审计链完整、内容与审计记录一致、清单快照、封存（及办公室密钥签名）。
+
+        有问题时指出第一条损坏的记录或第一个不符的指标/问题，退出码 1。说明见 docs/verify.md。
+        """
+        file = InspectionStore().resolve(inspection)
         report = verify_file(file)
+        if require_signature and report.ok and not report.signed:
+            report.ok = False
+            report.problems.append("封存没有本机办公室密钥的有效签名（--require-signature）")
         if as_json:
             echo_json({"file": str(file), **report.to_dict()})
         elif report.ok:
-            click.echo(f"✓ {file}：审计记录 {report.entries} 条，哈希链完整，封存（如有）有效")
+            signed = f"，封存带有办公室密钥签名（密钥编号 {report.signed}）" if report.signed else ""
+            click.echo(f"✓ {file}：审计记录 {report.entries} 条，哈希链完整，内容与审计记录一致，封存（如有）有效{signed}")
+            for n in report.notes:
+                click.echo(f"  注意：{n}")
         else:
             click.echo(f"✗ {file}：校验失败", err=True)
             for p in report.problems:
                 click.echo(f"  {p}", err=True)
+            for n in report.notes:
+                click.echo(f"  注意：{n}", err=True)
         if not report.ok:
             sys.exit(1)
 

@@ -40,8 +40,9 @@ def test_full_scripted_inspection(tmp_path: Path) -> None:
     assert "重新打开" in refused.output
     run("reopen", ins_id, "--reason", "补录")
     run("score", ins_id, "1.3", "0")
-    assert "撤销" in run("undo", ins_id).output
-    assert run("verify", path).exit_code == 0
+    assert "已撤销：指标 1.3《" in run("undo", ins_id).output
+    assert "已重做：指标 1.3《" in run("redo", ins_id).output and "没有可重做" in run("redo", ins_id).output
+    assert run("verify", path).exit_code == 0 and run("verify", ins_id).exit_code == 0
     assert json.loads(run("verify", path, "--json").output)["ok"] is True
 
 
