@@ -57,9 +57,10 @@ def _check_against_snapshot(state: State, checklist: Checklist, problems: list[s
         r = state.results.get(leaf.code)
         if r is None or r.get("na") or r.get("value") is None:
             continue
+        if leaf.method == "yesno" and isinstance(r.get("value"), bool):
+            continue  # the true/false an earlier release stored for 是/否 answers
         try:
-            if validate_value(leaf, r.get("value")) != r.get("value"):
-                raise ValueError
+            validate_value(leaf, r.get("value"))
         except (FzzfError, ValueError, TypeError):
             problems.append(f"指标 {leaf.code} 的评分“{r.get('value')}”不是该指标允许的值")
             return

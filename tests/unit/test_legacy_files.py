@@ -17,7 +17,7 @@ from fzzf_tui.checklist.loading import checklist_from_dict
 from fzzf_tui.checklist.model import canonical_json, snapshot_hash
 from fzzf_tui.inspection import Inspection, describe_value, verify_file
 from fzzf_tui.inspection.scoring import round_points
-from fzzf_tui.inspection.storage import AtomicJSONStorage
+from fzzf_tui.inspection.storage import load_file
 
 LEGACY = Path(__file__).resolve().parent.parent / "fixtures" / "legacy"
 EXPECTED = json.loads((LEGACY / "expected.json").read_text(encoding="utf-8"))
@@ -37,8 +37,7 @@ def legacy(tmp_path: Path):
 @pytest.mark.parametrize("name", NAMES)
 def test_legacy_file_verifies_and_its_snapshot_is_still_canonical(name: str) -> None:
     assert verify_file(LEGACY / name).ok
-    data = AtomicJSONStorage(LEGACY / name, readonly=True).read()
-    stored = data["checklist"]["1"]["json"]
+    stored = load_file(LEGACY / name).checklist_doc["json"]
     checklist = checklist_from_dict(json.loads(stored))
     # today's model writes the old snapshot back to the very same string, so its hash holds
     assert canonical_json(checklist.to_dict()) == stored

@@ -24,9 +24,8 @@ def make_many(store, checklist, n: int) -> list[Path]:
     """One real inspection, then n-1 copies with their own id, unit and scores."""
     base = store.create(checklist, "模板单位")
     leaves = [leaf.code for leaf in checklist.leaves()]
-    with base.storage.batch():
-        for code in leaves:  # every item answered: a ranked inspection
-            base.set_value(code, 1 if code == leaves[0] else 0)
+    for code in leaves:  # every item answered: a ranked inspection
+        base.set_value(code, 1 if code == leaves[0] else 0)
     base.add_finding("未建立台账", item_code=leaves[0], due="2026-01-31", severity="较重")
     path = base.path
     base.close()
