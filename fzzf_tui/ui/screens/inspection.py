@@ -95,8 +95,13 @@ class InspectionScreen(Screen):
     def header(self) -> StatusHeader:
         return self.query_one(StatusHeader)
 
+    POLL_SECONDS = 1.0  # read-only view: how often to look whether the editing instance saved
+
     def on_mount(self) -> None:
         self.app.track(self.inspection)
+        if self.inspection.readonly:
+            self._file_stamp = self._stamp()
+            self.set_interval(self.POLL_SECONDS, self.poll_other_instance)
         self._index_findings()
         tree = self.checklist_tree
         tree.build(self.compute_views())
@@ -212,11 +217,46 @@ class InspectionScreen(Screen):
             stats += f"  [筛选:{FILTER_NAMES[self.filter]}]"
         header.set_stats(stats)
 
+    # -- read-only view: follow the editing instance --------------------------------------
+    _file_stamp: tuple = ()
+    _refreshed_at = ""
+
+    def _stamp(self) -> tuple:
+        """What changes when the file is saved (size, mtime, inode: an atomic replace or an append)."""
+        try:
+            st = self.inspection.path.stat()
+        except OSError:
+            return ()
+        return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def poll_other_instance(self) -> bool:
+        """Re-read the file if the other instance saved since we last looked. True if it did."""
+        if self._inspection_closed or not self.inspection.readonly:
+            return False
+        stamp = self._stamp()
+        if not stamp or stamp == self._file_stamp:
+            return False
+        try:
+            fresh = Inspection.open(self.inspection.path, readonly=True)
+        except (FzzfError, OSError):
+            return False  # caught mid-save or unreadable for now: try again at the next tick
+        self._file_stamp = stamp
+        old, self.inspection = self.inspection, fresh
+        self.app.untrack(old)
+        old.close()
+        self.app.track(fresh)
+        self._refreshed_at = self.app.now_text()
+        self.after_change()
+        self._update_banner()
+        return True
+
     def _update_banner(self) -> None:
         banner = self.query_one("#ins-banner", Static)
         text = ""
         if self.inspection.readonly:
             text = f"只读  {self.readonly_reason or '此检查以只读方式打开，不能修改'}"
+            if self._refreshed_at:
+                text += f"\n对方在 {self._refreshed_at} 保存了修改，已自动刷新（每秒检查一次）"
             self.header.readonly("只读")
         elif self.inspection.status != IN_PROGRESS:
             text = f"此检查{self.inspection.status}，评分已封存。如需修改：按 s 进入汇总，再按 o 重新打开并说明原因。"
