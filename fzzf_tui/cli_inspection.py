@@ -28,13 +28,33 @@ def echo_json(data: Any) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
-who_option = click.option("--who", envvar="FZZF_USER", help="记录在审计日志中的操作人（默认为系统用户名或 FZZF_USER）。")
+who_option = click.option(
+    "--who", envvar="FZZF_USER",
+    help="评分人（操作人）姓名，记入评分和审计记录；也可设置环境变量 FZZF_USER。不填时用本机上次为该检查选定的人，"
+         "或只有一名成员的检查组。",
+)
+
+
+def scorer_for(meta: dict[str, Any], who: str | None) -> str:
+    """The person a change is recorded under (never the OS account); refuses when unknown."""
+    import os
+
+    from .inspection import scorer
+
+    name = scorer.resolve(meta, who)
+    if not name:
+        raise click.UsageError(scorer.missing_message(meta))
+    if who and not os.environ.get("FZZF_USER") and meta.get("id"):
+        scorer.remember(str(meta["id"]), name)  # a name typed once is remembered on this machine
+    return name
 
 
 @contextlib.contextmanager
 def opened(ref: str, who: str | None = None, readonly: bool = False) -> Iterator[Inspection]:
     ins = InspectionStore().open(ref, readonly=readonly, who=who)
     try:
+        if not readonly:
+            ins.who = scorer_for(ins.meta, who)
         if ins.stale_lock_recovered:
             info = ins.stale_lock_recovered
             click.echo(f"提示：已接管上次异常退出遗留的锁（{info.get('user')}，进程 {info.get('pid')}）", err=True)
@@ -182,10 +202,14 @@ def add_commands(cli: click.Group) -> None:
         """新建检查，输出编号和文件路径。"""
         from .plugins import get_plugins
 
+        from .inspection import scorer
+
+        name = scorer_for({"inspectors": list(inspectors)}, who)
         plugins = get_plugins()
         checklist = plugins.get_checklist(checklist_id)
-        ins = InspectionStore().create(checklist, unit, inspectors, date_, who=who,
+        ins = InspectionStore().create(checklist, unit, inspectors, date_, who=name,
                                        extra_meta=plugins.provenance(checklist_id))
+        scorer.remember(ins.id, name)
         try:
             if as_json:
                 echo_json({"id": ins.id, "file": str(ins.path), "checklist": checklist.id, "hash": checklist.content_hash})
@@ -449,7 +473,9 @@ def add_commands(cli: click.Group) -> None:
         """合并同一单位、同一清单版本的多名检查人员的检查文件；评分不一致的指标列为冲突。"""
         from .inspection.merge import merge_inspections
 
-        report = merge_inspections(files, out, who=who)
+        from .inspection import scorer
+
+        report = merge_inspections(files, out, who=scorer_for({}, who or scorer.last_chosen() or None))
         if as_json:
             echo_json(report.to_dict())
             return
@@ -509,8 +535,12 @@ def add_commands(cli: click.Group) -> None:
         """回头看：为有未销号问题的指标新建复查检查；--sync 把复查结果写回原检查。"""
         from .inspection.followup import create_follow_up, sync_back
 
+        from .inspection import read_summary
+
         store = InspectionStore()
         path = store.resolve(inspection)
+        summary = read_summary(path)
+        who = scorer_for({"id": summary.id, "inspectors": summary.inspectors}, who)
         if sync:
             changes = sync_back(path, who=who)
             if as_json:

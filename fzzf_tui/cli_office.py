@@ -56,7 +56,7 @@ def consolidate_command(inputs: tuple[Path, ...], out: Path, force: bool, today:
 @click.option("--inspection", "ref", help="要更新的检查（编号或文件；默认按工作簿中记录的检查编号在数据目录中查找）。")
 @click.option("--dry-run", is_flag=True, help="只显示差异，不写入。")
 @click.option("--yes", "-y", is_flag=True, help="不询问，直接写入。")
-@click.option("--who", envvar="FZZF_USER", help="记录在审计日志中的操作人。")
+@click.option("--who", envvar="FZZF_USER", help="操作人姓名，记入审计记录（也可设置环境变量 FZZF_USER）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出差异和结果（须与 --yes 或 --dry-run 同用）。")
 def import_status_command(workbook: Path, ref: str | None, dry_run: bool, yes: bool, who: str | None,
                           as_json: bool) -> None:
@@ -75,6 +75,10 @@ def import_status_command(workbook: Path, ref: str | None, dry_run: bool, yes: b
     path = store.resolve(ref) if ref else find_inspection(store, returned.inspection_id, returned.unit)
     # a dry run only reads; applying holds the lock from the diff to the last write
     with Inspection.open(path, readonly=dry_run, who=who) as ins:
+        if not dry_run:
+            from .cli_inspection import scorer_for
+
+            ins.who = scorer_for(ins.meta, who)
         plan = plan_status_import(returned, ins)
         if not as_json:
             click.echo(f"{workbook.name} → 检查 {ins.id}（{ins.unit}）")

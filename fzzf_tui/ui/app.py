@@ -211,7 +211,10 @@ class FzzfApp(App):
             self.notify(str(exc), title="无法打开", severity="error", timeout=10, markup=False)
             self.log_problem(f"无法打开 {path}：{exc}")
             return
-        self.show_inspection(inspection)
+        from .screens.scorer_choice import choose_scorer
+
+        # the person scoring, not the OS account: known, remembered, or asked now
+        choose_scorer(self, inspection, lambda ok: self.show_inspection(inspection) if ok else inspection.close())
 
     def show_inspection(self, inspection: Inspection, readonly_reason: str = "") -> None:
         from .screens.inspection import InspectionScreen

@@ -207,7 +207,8 @@ class InspectionScreen(Screen):
         ins = self.inspection
         c = self.checklist
         header = self.header
-        header.set_title(ins.unit, c.type, f"{c.title} {c.version}")
+        who = f"评分人 {ins.who}" if not ins.readonly else ""  # after the unit: the last parts go first
+        header.set_title(ins.unit, who, c.type, f"{c.title} {c.version}")
         r = self.report
         score = f"{fmt_points(r.total)}/{fmt_points(r.max_total)}" if r.has_value else "未评"
         stats = f"进度 {r.scored}/{r.leaves}  得分 {score} {r.grade or '未评定'}"
@@ -780,12 +781,25 @@ class InspectionScreen(Screen):
             for i, (_, name) in enumerate(scoring_keys.options(item), 1):
                 out.append((f"评分：{name}", lambda d=i: self.action_score_digit(d),
                             f"{item.code} 评为“{name}”（按键 {self.digit_key(i)}）"))
+        if self.writable:
+            out.append((f"切换评分人（现为 {self.inspection.who}）", self.change_scorer,
+                        "之后的评分、问题和修改记在所选人员名下"))
         settings = getattr(self.app, "settings", None)
         if settings is not None:
             state = "开" if settings.auto_advance else "关"
             out.append((f"设置：评分后自动跳到下一未评（现为{state}）", self.toggle_auto_advance,
                         "评完一项后光标自动移到下一未评指标；再选一次切换"))
         return out
+
+    def change_scorer(self) -> None:
+        from .scorer_choice import choose_scorer
+
+        def done(ok: bool) -> None:
+            self._update_header()
+            if ok:
+                self.notify(f"评分人：{self.inspection.who}", timeout=3)
+
+        choose_scorer(self.app, self.inspection, done, ask=True)
 
     def toggle_auto_advance(self) -> None:
         settings = self.app.settings

@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...errors import FzzfError
-from ...inspection import Inspection
+from ...inspection import Inspection, scorer
 from ...plugins import DEFAULT_PLUGINS
 from ..text import truncate
 from .dialogs import FormDialog, field
@@ -54,6 +54,8 @@ class NewInspectionScreen(FormDialog):
         yield field("被检查单位", Input(id="new-unit", compact=True, placeholder="必填"))
         yield field("检查组成员", Input(id="new-inspectors", compact=True, placeholder="多人用顿号或逗号分隔"))
         yield field("检查日期", Input(self.app.today().isoformat(), id="new-date", compact=True))
+        yield field("评分人（本人）", Input(scorer.resolve({}) or scorer.last_chosen(), id="new-who", compact=True,
+                                        placeholder="本人姓名，记入评分和审计记录"))
         yield Static("tab 切换栏目 · 回车下一项 · ^s 创建 · esc 取消", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -72,6 +74,7 @@ class NewInspectionScreen(FormDialog):
             "unit": self.query_one("#new-unit", Input).value,
             "inspectors": self.query_one("#new-inspectors", Input).value,
             "date": self.query_one("#new-date", Input).value,
+            "who": self.query_one("#new-who", Input).value,
         }
 
     def is_dirty(self) -> bool:
@@ -85,7 +88,7 @@ class NewInspectionScreen(FormDialog):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.prevent_default()  # not the base class's save-on-enter
         event.stop()
-        if event.input.id == "new-date":
+        if event.input.id in ("new-date", "new-who"):
             self.action_save()
         else:
             self.focus_next()
@@ -93,12 +96,17 @@ class NewInspectionScreen(FormDialog):
     def _create(self, values: dict[str, Any]) -> str | None:
         if not values["checklist"]:
             return "请选择清单"
+        team = split_list(values["inspectors"])
+        who = scorer.clean(values.get("who")) or scorer.resolve({"inspectors": team})
+        if not who:
+            return "请填写评分人（本人姓名）：评分和审计记录要记下具体的人"
         try:
             checklist = self._plugins.get_checklist(values["checklist"])
             self.created = self.app.store.create(
-                checklist, values["unit"], split_list(values["inspectors"]), values["date"].strip() or None,
+                checklist, values["unit"], team, values["date"].strip() or None, who=who,
                 extra_meta=self._plugins.provenance(checklist.id),  # 清单来源 in exports
             )
+            scorer.remember(self.created.id, who)
         except FzzfError as exc:
             return str(exc)
         except OSError as exc:
