@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from . import __version__, cli_zh
+from . import cli_zh
+from .cli_doctor import show_version
 from .errors import FzzfError
 from .plugins import get_plugins, set_timeout_reporter
 
@@ -65,7 +66,14 @@ class FzzfGroup(click.Group):
     type=click.Path(file_okay=False, path_type=Path),
     help="本地插件目录（可多次指定），代替 ./plugins 和数据目录下的 plugins。",
 )
-@click.version_option(__version__, prog_name="fzzf")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=show_version,
+    help="显示程序、Python 和各清单的版本后退出。",
+)
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None, plugins_dirs: tuple[Path, ...]) -> None:
     """法治政府建设督察工具 fzzf。
@@ -200,7 +208,7 @@ def validate_command(paths: tuple[Path, ...], as_json: bool) -> None:
 # Built-in command groups live in their own modules; each adds itself to the group.
 COMMAND_MODULES = (
     "fzzf_tui.cli_inspection", "fzzf_tui.cli_export", "fzzf_tui.cli_checklist_xlsx", "fzzf_tui.cli_office",
-    "fzzf_tui.cli_plugin",
+    "fzzf_tui.cli_plugin", "fzzf_tui.cli_doctor",
 )
 
 

@@ -113,3 +113,24 @@ class InspectionLock:
 
     def __exit__(self, *exc: Any) -> None:
         self.release()
+
+
+def lock_state(path: Path) -> dict[str, Any]:
+    """Whether an inspection file is being edited, without keeping its lock (for ``fzzf doctor``).
+
+    ``state`` is ``free``, ``held`` (``holder`` says who), ``stale`` (a note from an editor that
+    crashed; the next opener takes over) or ``unknown`` (``error`` says why). Probing takes the
+    OS lock for an instant, so an open at that very instant may be told the file is busy.
+    """
+    lock = InspectionLock(path)
+    info = lock.read_info()
+    if not lock.lock_path.exists():  # nobody has ever locked it here (or Windows removed it)
+        return {"state": "stale" if info else "free", "holder": info}
+    try:
+        lock._lock.acquire(timeout=0)
+    except filelock.Timeout:
+        return {"state": "held", "holder": info}
+    except OSError as exc:
+        return {"state": "unknown", "holder": info, "error": f"{type(exc).__name__}: {exc}"}
+    lock._lock.release()
+    return {"state": "stale" if info else "free", "holder": info}
