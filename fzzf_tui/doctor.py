@@ -154,7 +154,7 @@ def dependencies() -> dict[str, Any]:
         ok = installed is not None and (not minimum or _version_tuple(installed) >= _version_tuple(minimum))
         row = {"name": name, "required": f">={minimum}" if minimum else "", "installed": installed or "", "ok": ok}
         if name.lower() == "pyyaml" and installed:
-            row["note"] = "C 加速" if _yaml_has_libyaml() else "纯 Python（较慢，可用）"
+            row["note"] = "C 加速" if _yaml_has_libyaml() else "纯 Python 版，较慢但可用"
         direct.append(row)
     return {"direct": direct, "indirect": _indirect({d["name"].lower() for d in direct})}
 
