@@ -144,8 +144,11 @@ def dependencies() -> dict[str, Any]:
         requires = []
     direct = []
     for req in requires:
-        if ";" in req and "extra" in req.split(";", 1)[1]:
+        marker = req.split(";", 1)[1].strip() if ";" in req else ""
+        if "extra" in marker:
             continue  # test extras are not needed to run
+        if marker and not _marker_applies(marker, req):
+            continue  # e.g. tomli only below Python 3.11
         m = re.match(r"\s*([A-Za-z0-9._-]+)\s*(?:\[[^\]]*\])?\s*(?:\(?\s*>=\s*([0-9][^,;)\s]*))?", req)
         if not m:
             continue
@@ -157,6 +160,23 @@ def dependencies() -> dict[str, Any]:
             row["note"] = "C 加速" if _yaml_has_libyaml() else "纯 Python 版，较慢但可用"
         direct.append(row)
     return {"direct": direct, "indirect": _indirect({d["name"].lower() for d in direct})}
+
+
+def _marker_applies(marker: str, req: str) -> bool:
+    """Whether an environment marker holds here; packaging is not a dependency of ours, so
+    use it (or pip's copy) when present, else judge by whether pip installed the package."""
+    try:
+        from packaging.markers import Marker
+    except ImportError:
+        try:
+            from pip._vendor.packaging.markers import Marker  # type: ignore[no-redef]
+        except ImportError:
+            name = re.match(r"\s*([A-Za-z0-9._-]+)", req)
+            return bool(name and _installed(name.group(1)))
+    try:
+        return bool(Marker(marker).evaluate())
+    except Exception:  # noqa: BLE001 - an unparsable marker: show the row rather than hide it
+        return True
 
 
 def _yaml_has_libyaml() -> bool:
