@@ -10,7 +10,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-BENCHMARKS = ["startup_bench", "store_bench", "ui_startup", "export_bench", "consolidate_bench", "plugin_hang_bench"]
+BENCHMARKS = [
+    "startup_bench", "store_bench", "ui_startup", "export_bench", "consolidate_bench", "plugin_hang_bench",
+    "table_import_bench",
+]
 
 
 def main(names: list[str]) -> None:

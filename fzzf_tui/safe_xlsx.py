@@ -1,36 +1,43 @@
-"""The one way to open an untrusted .xlsx file: size and zip checks first, then openpyxl.
+"""The one way to open an untrusted .xlsx file: size and zip checks, a streaming check, then openpyxl.
 
 A workbook arriving by e-mail or USB stick can be a zip bomb, a renamed or password-protected
-file, or carry XML entity tricks. :func:`open_workbook` therefore
+file, a small file holding a huge sheet, or carry XML entity tricks. :func:`check_file` therefore
 
 1. reads the file once into memory (refusing files larger than :data:`MAX_FILE_SIZE`), so what
    is checked is exactly what is parsed;
 2. inspects the zip directory *before* any XML is parsed: member count, total uncompressed size
-   (:data:`MAX_UNCOMPRESSED`), compression ratio (:data:`MAX_RATIO`), encryption and
-   compression method, and the area of merged ranges (:data:`MAX_MERGED_CELLS`). The sizes checked are the declared ones, and :mod:`zipfile` never
-   returns more than a member's declared size (it truncates and the CRC check fails), so a
-   lying directory cannot smuggle more data past the check. Only stored and deflated members
-   are accepted: :mod:`zipfile` decompresses bzip2/lzma without an output limit;
-3. refuses to parse at all unless openpyxl parses with defusedxml (``openpyxl.DEFUSEDXML``),
-   which forbids entity declarations and external references;
-4. loads with ``data_only=True`` so formulas are read as their cached values, never evaluated,
-   and without VBA or external links. ``read_only`` stays False because merged cells are only
-   available on normal worksheets.
+   (:data:`MAX_UNCOMPRESSED`), the size of each XML part (:data:`MAX_PART_XML`), compression
+   ratio (:data:`MAX_RATIO`), encryption and compression method. The sizes checked are the
+   declared ones, and :mod:`zipfile` never returns more than a member's declared size (it
+   truncates and the CRC check fails), so a lying directory cannot smuggle more data past the
+   check. Only stored and deflated members are accepted: :mod:`zipfile` decompresses bzip2/lzma
+   without an output limit;
+3. streams the workbook once with :mod:`fzzf_tui.xlsx_stream` (expat, DTDs and entities
+   forbidden), counting rows (:data:`MAX_ROWS`), cells (:data:`MAX_CELLS`), the text of each
+   cell (:data:`MAX_CELL_TEXT`) and the merged area (:data:`MAX_MERGED_CELLS`), refusing the
+   file the moment a limit is passed — before anything is loaded. The table import takes its
+   cell values from this same pass (``read_values=True``) and never loads the workbook;
+4. only then, for callers that need openpyxl (:meth:`CheckedXlsx.load`, :func:`open_workbook`),
+   parses with defusedxml (``openpyxl.DEFUSEDXML`` is required), ``data_only=True`` so formulas
+   are read as their cached values, never evaluated, and without VBA or external links.
 
-Every refusal is a :class:`WorkbookRejected` with a Chinese message naming the file.
+Every refusal is a :class:`WorkbookRejected` with a Chinese message naming the file and the limit.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+from xml.parsers import expat
+
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 from .errors import ExportError
+from .xlsx_stream import SheetCells, StreamLimitError, StreamLimits, WorkbookStream
 
 MAX_FILE_SIZE = 50 * 1024 * 1024  # bytes on disk
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # sum of all members, uncompressed
@@ -38,10 +45,13 @@ MAX_RATIO = 100  # uncompressed / compressed, per member and overall
 RATIO_MIN_SIZE = 1024 * 1024  # below this a member's ratio is not checked (tiny parts compress oddly)
 MAX_MEMBERS = 10_000
 MAX_MERGED_CELLS = 500_000  # openpyxl materialises every cell of a merged range
+MAX_PART_XML = 32 * 1024 * 1024  # one worksheet (or other XML part), uncompressed
+MAX_ROWS = 50_000  # rows of one worksheet
+MAX_CELLS = 400_000  # cells of the whole workbook (also the number of shared strings)
+MAX_CELL_TEXT = 32_767  # characters in one cell: Excel's own limit
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx
 _ALLOWED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-_FORMULA_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 
 class WorkbookRejected(ExportError):
@@ -98,6 +108,12 @@ def check_xlsx(data: bytes, name: str) -> list[zipfile.ZipInfo]:
     total = 0
     total_compressed = 0
     for info in infos:
+        if info.filename.endswith((".xml", ".rels")) and info.file_size > MAX_PART_XML and not info.filename.startswith(
+            "xl/worksheets/"
+        ):  # worksheets are checked by name in xlsx_stream, with the same limit
+            raise WorkbookRejected(
+                f"文件 {name} 的部件 {info.filename} 解压后有 {_mb(info.file_size)}，超过 {_mb(MAX_PART_XML)} 的上限，拒绝打开"
+            )
         if info.flag_bits & 0x1:
             raise WorkbookRejected(f"文件 {name} 的内容已加密（{info.filename}），无法读取")
         if info.compress_type not in _ALLOWED_COMPRESSION:
@@ -120,85 +136,73 @@ def check_xlsx(data: bytes, name: str) -> list[zipfile.ZipInfo]:
     return infos
 
 
-_MERGE_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b([^>]*)>")
-_REF_RE = re.compile(
-    rb"""\bref\s*=\s*(["'])\s*\$?([A-Za-z]{1,3})\$?(\d{1,7})(?:\s*:\s*\$?([A-Za-z]{1,3})\$?(\d{1,7}))?\s*\1"""
-)
-_MAX_TAG = 1 << 20
-
-
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ch - 64)
-    return n
-
-
-def _scan_worksheets(data: bytes, infos: list[zipfile.ZipInfo], name: str) -> tuple[bool, int]:
-    """Stream every worksheet XML once: (any formula element?, total merged-cell area).
-
-    A ``mergeCell`` whose ``ref`` is not a plain ``A1:B2`` range (character references, odd
-    spelling) is refused rather than guessed, so the area check cannot be side-stepped.
-    """
-    formulas = False
-    merged = 0
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for info in infos:
-            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-                continue
-            tail = b""
-            with zf.open(info) as fh:
-                while True:
-                    chunk = fh.read(1 << 20)
-                    if not chunk:
-                        break
-                    buf = tail + chunk
-                    if not formulas and _FORMULA_RE.search(buf):
-                        formulas = True
-                    for m in _MERGE_RE.finditer(buf):
-                        ref = _REF_RE.search(m.group(1))
-                        if ref is None:
-                            raise WorkbookRejected(f"文件 {name} 的合并单元格范围无法识别（{info.filename}），拒绝打开")
-                        c1, r1 = _col_number(ref.group(2)), int(ref.group(3))
-                        c2 = _col_number(ref.group(4)) if ref.group(4) else c1
-                        r2 = int(ref.group(5)) if ref.group(5) else r1
-                        merged += (abs(c2 - c1) + 1) * (abs(r2 - r1) + 1)
-                    # Keep only an unfinished tag for the next chunk, so no tag is seen twice.
-                    lt = buf.rfind(b"<")
-                    tail = buf[lt:] if lt >= 0 and buf.find(b">", lt) < 0 else b""
-                    if len(tail) > _MAX_TAG:
-                        raise WorkbookRejected(f"文件 {name} 的 {info.filename} 含有异常的超长标记，拒绝打开")
-    return formulas, merged
+def current_limits() -> StreamLimits:
+    """The limits in force (read at call time, so tests and callers can lower them)."""
+    return StreamLimits(
+        rows=MAX_ROWS, cells=MAX_CELLS, cell_text=MAX_CELL_TEXT, merged_cells=MAX_MERGED_CELLS, part_xml=MAX_PART_XML
+    )
 
 
 @dataclass
 class CheckedXlsx:
-    """An .xlsx file that passed every check before parsing; :meth:`load` parses it."""
+    """An .xlsx file that passed every check before parsing; :meth:`load` parses it with openpyxl.
+
+    ``sheet_names`` lists the worksheets in order; ``sheets`` holds their streamed cells (values
+    only when checked with ``read_values=True``).
+    """
 
     name: str
     data: bytes
     has_formulas: bool
     merged_cells: int
+    sheet_names: list[str] = field(default_factory=list)
+    sheets: list[SheetCells] = field(default_factory=list)
 
     def load(self, *, data_only: bool = True) -> Any:
         return load_checked(self.data, self.name, data_only=data_only)
 
 
-def check_file(path: str | os.PathLike[str]) -> CheckedXlsx:
-    """Read and check an .xlsx file without handing any of it to an XML parser."""
+def check_file(
+    path: str | os.PathLike[str],
+    *,
+    read_values: bool = False,
+    accept_sheets: Callable[[list[str]], None] | None = None,
+) -> CheckedXlsx:
+    """Read and check an .xlsx file by streaming it once; nothing is handed to openpyxl.
+
+    ``accept_sheets`` is called with the worksheet names before any worksheet is read, so a
+    caller can refuse a workbook that is not the one it expects without reading its sheets.
+    """
     name = Path(path).name
     data = read_xlsx_bytes(path)
-    infos = check_xlsx(data, name)
+    check_xlsx(data, name)
+    limits = current_limits()
+    stream = WorkbookStream(data, name, limits)
     try:
-        formulas, merged = _scan_worksheets(data, infos, name)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        infos = stream.sheets()
+        if accept_sheets is not None:
+            accept_sheets([i.name for i in infos])
+        strings = stream.shared_strings(keep=read_values)
+        dates = stream.date_styles() if read_values else set()
+        sheets = [stream.sheet(info, strings, dates, read_values) for info in infos]
+    except StreamLimitError as exc:
+        raise WorkbookRejected(str(exc)) from None
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
+        raise WorkbookRejected(f"文件 {name} 含有不安全的 XML 内容（{type(exc).__name__}），拒绝打开") from None
+    except expat.ExpatError as exc:
+        raise WorkbookRejected(f"文件 {name} 无法作为 Excel 工作簿读取：XML 格式错误（{exc}）") from None
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError) as exc:
         raise WorkbookRejected(f"文件 {name} 的压缩包已损坏：{exc}") from None
-    if merged > MAX_MERGED_CELLS:
-        # openpyxl creates one object per merged cell: one tiny "A1:XFD1048576" would hang it.
-        raise WorkbookRejected(
-            f"文件 {name} 的合并单元格共覆盖 {merged} 个单元格，超过 {MAX_MERGED_CELLS} 的上限，拒绝打开"
-        )
-    return CheckedXlsx(name, data, formulas, merged)
+    finally:
+        stream.close()
+    return CheckedXlsx(
+        name,
+        data,
+        has_formulas=any(s.formulas for s in sheets),
+        merged_cells=stream.merged_area,
+        sheet_names=[i.name for i in infos],
+        sheets=sheets,
+    )
 
 
 def _require_defusedxml() -> None:

@@ -105,16 +105,19 @@ class ReturnedWorkbook:
 
 def read_returned(path: str | Path) -> ReturnedWorkbook:
     """Open a returned 整改清单 safely and read its identity and rows (nothing is changed)."""
-    from ..safe_xlsx import open_workbook
+    from ..safe_xlsx import check_file
 
     path = Path(path)
-    wb = open_workbook(path)
-    try:
-        if RECTIFICATION not in wb.sheetnames or IDENTITY not in wb.sheetnames:
+
+    def expected_sheets(names: list[str]) -> None:  # checked while streaming, before any sheet is read
+        if RECTIFICATION not in names or IDENTITY not in names:
             raise ExportError(
                 f"{path.name} 不是本工具导出的整改清单（缺少“{RECTIFICATION}”工作表或隐藏的标识工作表），"
                 "请使用 fzzf export 导出的工作簿"
             )
+
+    wb = check_file(path, accept_sheets=expected_sheets).load()  # rows, cells, sizes capped before loading
+    try:
         ident = wb[IDENTITY]
         keys = {
             _text(ident.cell(row=r, column=1).value): _text(ident.cell(row=r, column=2).value)

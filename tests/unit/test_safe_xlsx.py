@@ -167,9 +167,14 @@ def test_merged_range_bomb_is_refused_before_openpyxl(tmp_path: Path, no_parsing
 
 
 def test_merged_range_spelled_with_character_references_is_refused(tmp_path: Path, no_parsing: None) -> None:
+    # The check reads the XML with a real parser, so a spelling trick reads as what it means.
     merge = b'<mergeCells count="1"><mergeCell ref="&#65;1:XFD1048576"/></mergeCells></worksheet>'
     path = rewrite(plain_xlsx(tmp_path / "m.xlsx"), {"xl/worksheets/sheet1.xml": lambda d: d.replace(b"</worksheet>", merge)})
-    with pytest.raises(WorkbookRejected, match="合并单元格范围无法识别"):
+    with pytest.raises(WorkbookRejected, match="合并单元格共覆盖 17179869184 个单元格"):
+        check_file(path)
+    odd = b'<mergeCells count="1"><mergeCell ref="A1:B"/></mergeCells></worksheet>'
+    rewrite(path, {"xl/worksheets/sheet1.xml": lambda d: d.replace(d[d.index(b"<mergeCells"):], odd)})
+    with pytest.raises(WorkbookRejected, match="合并单元格范围“A1:B”无法识别"):
         check_file(path)
 
 

@@ -18,10 +18,19 @@ from .text import fmt_number
 Box = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based)
 
 
-def col_letter(c: int) -> str:
-    from openpyxl.utils import get_column_letter
+_LETTERS: dict[int, str] = {}
 
-    return get_column_letter(c)
+
+def col_letter(c: int) -> str:
+    """``3`` → ``C`` (cached: every cell reference of a large table needs one)."""
+    letters = _LETTERS.get(c)
+    if letters is None:
+        n, letters = c, ""
+        while n > 0:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(65 + rem) + letters
+        _LETTERS[c] = letters
+    return letters
 
 
 def is_blank(v: Any) -> bool:
@@ -30,6 +39,8 @@ def is_blank(v: Any) -> bool:
 
 def cell_text(v: Any) -> str:
     """A cell value as text: numbers without a spurious ``.0``, dates as ISO, strings stripped."""
+    if type(v) is str:
+        return v.strip()
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -56,13 +67,14 @@ class Grid:
         values: dict[tuple[int, int], Any],
         merges: Iterable[Box] = (),
         uncached: dict[tuple[int, int], str] | None = None,
-        title_hint: str = "",
+        lines_above: Iterable[str] = (),
     ) -> None:
         self.name = name
         self.values = {k: v for k, v in values.items() if not is_blank(v)}
+        self.merges: list[Box] = list(merges)
         self.merged: dict[tuple[int, int], Box] = {}
         starts = set()
-        for box in merges:
+        for box in self.merges:
             r1, c1, r2, c2 = box
             starts.add((r1, c1))
             for r in range(r1, r2 + 1):
@@ -70,10 +82,20 @@ class Grid:
                     self.merged[(r, c)] = box
         self.uncached = uncached or {}
         used = set(self.values) | starts
+        by_row: dict[int, list[int]] = {}
+        for r, c in self.values:
+            by_row.setdefault(r, []).append(c)
+        self._row_cols = {r: sorted(cols) for r, cols in by_row.items()}  # columns with a value, per row
+        down: dict[int, list[int]] = {}  # rows continued by a vertical merge: its first column
+        for r1, c1, r2, _ in self.merges:
+            if r2 > r1 and (r1, c1) in self.values:
+                for r in range(r1 + 1, r2 + 1):
+                    down.setdefault(r, []).append(c1)
+        self._down = down
         self.rows: list[int] = sorted({r for r, _ in used})  # rows that hold anything, in order
         self.max_row = self.rows[-1] if self.rows else 0
         self.max_col = max((c for _, c in used), default=0)
-        self.title_hint = title_hint  # text printed above the table (a Word paragraph), if any
+        self.lines_above = list(lines_above)  # paragraphs printed above the table (Word), if any
 
     def ref(self, r: int, c: int) -> str:  # pragma: no cover - every reader names its cells
         raise NotImplementedError
@@ -106,12 +128,17 @@ class Grid:
         box = self.merged.get((r, c))
         return (box[1], box[3]) if box else (c, c)
 
+    def row_columns(self, r: int) -> list[int]:
+        """Columns of row r holding a value of their own or continuing a merged cell from above."""
+        return sorted({*self._row_cols.get(r, ()), *self._down.get(r, ())})
+
     def row_texts(self, r: int) -> dict[int, str]:
+        """Texts written in row r (not those merged into it from above), by column."""
         out = {}
-        for c in range(1, self.max_col + 1):
-            v, state = self.get(r, c)
-            if state == "own":
-                out[c] = cell_text(v)
+        for c in self._row_cols.get(r, ()):  # linear in the row's cells, however wide the sheet
+            box = self.merged.get((r, c))
+            if box is None or (box[0], box[1]) == (r, c):
+                out[c] = cell_text(self.values[(r, c)])
         return out
 
 
