@@ -17,11 +17,12 @@ from .model import (
     GradeBand,
     Item,
     Level,
+    Shortfall,
     canonical_json,
 )
 
 __all__ = [
     "BUILTIN_TYPES", "KIND_LABELS", "KINDS", "METHOD_LABELS", "METHODS", "Checklist", "Deduction",
-    "GradeBand", "Item", "Level", "canonical_json", "checklist_from_dict", "load_checklist_file",
+    "GradeBand", "Item", "Level", "Shortfall", "canonical_json", "checklist_from_dict", "load_checklist_file",
     "load_checklist_text", "validate_file",
 ]

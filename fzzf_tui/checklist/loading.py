@@ -26,6 +26,7 @@ from .model import (
     GradeBand,
     Item,
     Level,
+    Shortfall,
     Veto,
 )
 
@@ -139,8 +140,33 @@ def _deduction(value: Any, where: str, col: _Collector, default: Deduction) -> D
 ITEM_KEYS = {
     "code", "label", "title", "text", "points", "method", "kind", "levels", "deduction",
     "criteria", "evidence", "units", "offices", "na_conditions", "note", "source_note", "children",
-    "veto", "grade_cap", "lead_units",
+    "veto", "grade_cap", "lead_units", "shortfalls", "floor",
 }
+
+
+def _shortfalls(value: Any, where: str, code: str, col: _Collector) -> tuple[Shortfall, ...]:
+    """The listed shortfalls of an ``itemized`` item: ``[{text, points}]``, each text one line."""
+    if not isinstance(value, list) or not value:
+        col.add(where, f"指标 {code} 为逐项扣分（itemized），需要 shortfalls：[{{text: 扣分情形, points: 扣分}}, …]")
+        return ()
+    out = []
+    texts: set[str] = set()
+    for i, s in enumerate(value, 1):
+        if not isinstance(s, dict) or set(s) - {"text", "points"}:
+            col.add(where, f"指标 {code} 的 shortfalls 第 {i} 项应只含 text 和 points")
+            continue
+        text = _str(s.get("text"))
+        points = _number(s.get("points"), where, f"shortfalls 第 {i} 项的 points", col, None)
+        if not text or "\n" in text:
+            col.add(where, f"指标 {code} 的 shortfalls 第 {i} 项缺少 text（一行文字）")
+        elif text in texts:
+            col.add(where, f"指标 {code} 的扣分情形“{text}”重复")
+        texts.add(text)
+        if points is None or points <= 0:
+            col.add(where, f"指标 {code} 的扣分情形“{text}”的 points 应为正数")
+            points = 0.0
+        out.append(Shortfall(text, points))
+    return tuple(out)
 
 
 def _grade_name(value: Any, loc: str, what: str, col: _Collector, grades: tuple[str, ...]) -> str:
@@ -216,6 +242,8 @@ def _item(
     method = ""
     levels: tuple[Level, ...] = ()
     deduction = None
+    shortfalls: tuple[Shortfall, ...] = ()
+    floor = 0.0
     if "note" in data and "source_note" in data:
         col.add(loc, f"指标 {code} 同时有 note 和 source_note（note 是 source_note 的旧名，只写一个）")
     note_key = "source_note" if "source_note" in data else "note"
@@ -239,6 +267,13 @@ def _item(
             levels = _levels(data.get("levels"), loc, col, ctx["levels"])
         if method == "deduction":
             deduction = _deduction(data.get("deduction"), loc, col, ctx["deduction"])
+        if method == "itemized":
+            shortfalls = _shortfalls(data.get("shortfalls"), loc, code, col)
+            floor = _number(data.get("floor"), loc, "floor", col, 0.0) or 0.0
+            if floor < 0 or (points is not None and floor > points):
+                col.add(loc, f"指标 {code} 的最低分 floor {floor:g} 应在 0 到分值之间")
+        elif "shortfalls" in data or "floor" in data:
+            col.add(loc, f"指标 {code}：shortfalls、floor 只用于逐项扣分（itemized）的指标")
         if method == "findings" and (veto is not None or grade_cap):
             col.add(loc, f"指标 {code} 只记问题、不计分：不能设 veto 或 grade_cap")
     else:
@@ -247,7 +282,9 @@ def _item(
         child_sum = sum(c.points for c in children if c.kind == kind)
         if points is None:
             points = child_sum
-        elif ctx["children_sum"] and abs(points - child_sum) > EPS:
+        elif ctx["children_sum"] and abs(points - child_sum) > EPS and not (
+            top_level and kind != "normal" and points < child_sum
+        ):  # a top-level 加分项/减分项 may be capped below its items' sum (最高加5分): scoring caps at points
             col.add(loc, f"指标 {code} 的分值 {points:g} 与下级分值之和 {child_sum:g} 不符")
     return Item(
         code=code,
@@ -259,6 +296,8 @@ def _item(
         kind=kind,
         levels=levels,
         deduction=deduction,
+        shortfalls=shortfalls,
+        floor=floor,
         criteria=_str(data.get("criteria")),
         evidence=_str_list(data.get("evidence"), loc, "evidence", col),
         units=units,

@@ -25,13 +25,14 @@ FORMAT = "fzzf-checklist/1"
 
 BUILTIN_TYPES = ("示范创建", "年度考核", "专项督察")
 
-METHODS = ("graded", "yesno", "deduction", "points", "findings")
+METHODS = ("graded", "yesno", "deduction", "points", "findings", "itemized")
 METHOD_LABELS = {
     "graded": "分档评分",
     "yesno": "是否达到",
     "deduction": "按处扣分",
     "points": "直接打分",
     "findings": "只记问题",
+    "itemized": "逐项扣分",  # tick which listed shortfalls apply, each with its amount
 }
 KINDS = ("normal", "bonus", "penalty")
 KIND_LABELS = {"normal": "指标", "bonus": "加分项", "penalty": "减分项"}
@@ -56,6 +57,14 @@ class Veto:
 
     grade: str
     total: float | None = None
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One listed shortfall of an ``itemized`` item (未建立制度的扣2分): ticked when it applies."""
+
+    text: str
+    points: float
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,8 @@ class Item:
     kind: str = "normal"
     levels: tuple[Level, ...] = ()
     deduction: Deduction | None = None
+    shortfalls: tuple[Shortfall, ...] = ()  # method "itemized": the listed shortfalls
+    floor: float = 0.0  # method "itemized": the least the item can earn (扣完为止: 0)
     criteria: str = ""
     evidence: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
@@ -280,6 +291,10 @@ def item_to_dict(item: Item, checklist: Checklist, parent_kind: str = "normal") 
             out["levels"] = _levels_to_list(item.levels)
         if item.method == "deduction" and item.deduction != checklist.deduction and item.deduction:
             out["deduction"] = _deduction_to_dict(item.deduction)
+        if item.method == "itemized":  # only this method has these keys: other hashes are unchanged
+            out["shortfalls"] = [{"text": s.text, "points": _num(s.points)} for s in item.shortfalls]
+            if item.floor:
+                out["floor"] = _num(item.floor)
     if item.criteria:
         out["criteria"] = item.criteria
     if item.source_note:

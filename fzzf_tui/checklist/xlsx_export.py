@@ -32,6 +32,7 @@ from .model import (
     Item,
 )
 from .table_import.layout import COLUMNS, GUIDE_SHEET, INFO_ROWS, INFO_SHEET, ITEMS_SHEET, LEVEL_ALIASES
+from .table_import.rules import format_itemized
 from .table_import.text import fmt_number, format_deduction, format_grades, format_levels
 
 MAX_CELL_TEXT = 32767  # Excel's limit per cell
@@ -159,6 +160,8 @@ def _write_item(w: _Writer, ws: Any, row: int, item: Item, c: Checklist, depth: 
             values["rule"] = format_levels(item.levels)
         elif item.method == "deduction" and item.deduction is not None and item.deduction != c.deduction:
             values["rule"] = format_deduction(item.deduction)
+        elif item.method == "itemized":
+            values["rule"] = format_itemized(item)
     text_fields = {"code", "label", "title", "text"}
     for field_, col in index.items():
         cell = w.put(ws, row, col, values.get(field_), text=field_ in text_fields)

@@ -372,6 +372,8 @@ def method_text(item: Item) -> str:
     label = METHOD_LABELS.get(item.method, item.method)
     if item.method == "deduction" and item.deduction:
         label += f"（每处扣 {item.deduction.per_case:g} 分）"
+    if item.method == "itemized":
+        label += f"（{len(item.shortfalls)} 种情形）"
     if item.method == "yesno" and item.kind == "bonus":
         label = f"符合/不符合（符合加 {format_points(item.points)} 分）"
     elif item.method == "yesno" and item.kind == "penalty":

@@ -217,11 +217,74 @@ def validate_value(item: Item, raw: Any) -> Any:
         if x != x or not (0 <= x <= item.points):
             raise InvalidValue(f"{where} 的得分应在 0–{_fmt(item.points)} 之间，收到 {_fmt(x)}")
         return int(x) if x.is_integer() else x
+    if method == "itemized":
+        return _itemized_value(item, raw, where)
     if method == "findings":
         if raw in (True, "checked", "已检查", "1", 1, "y", "yes", "是"):
             return True
         raise InvalidValue(f"{where} 只记录问题，不打分；可标记为“已检查”（收到 {raw!r}）")
     raise InvalidValue(f"{where} 的评分方法“{method}”未知")  # pragma: no cover - loader prevents it
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+NONE_WORDS = {"无", "none", "-", "—", "没有", "均无", "0"}
+
+
+def _itemized_value(item: Item, raw: Any, where: str) -> list[int]:
+    """The ticked shortfalls of a 逐项扣分 item as a sorted list of 0-based indices.
+
+    A list (or tuple) holds 0-based indices, as stored. Text is what a person types, numbered as
+    shown on screen from 1: ``1,3`` / ``1、3`` / ``①③``; ``无`` (or ``0``) when none applies.
+    """
+    n = len(item.shortfalls)
+    choices = "；".join(f"{i + 1}={s.text}（扣{format_points(s.points)}分）" for i, s in enumerate(item.shortfalls))
+    if isinstance(raw, (list, tuple)):
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in raw):
+            raise InvalidValue(f"{where} 逐项扣分的值应为扣分情形序号的列表，收到 {raw!r}")
+        bad = [i for i in raw if not 0 <= i < n]
+        if bad:
+            raise InvalidValue(f"{where} 只有 {n} 个扣分情形，序号 {bad[0]} 不存在")
+        return sorted(set(raw))
+    if not isinstance(raw, str):
+        raise InvalidValue(f"{where} 逐项扣分：请输入出现的扣分情形序号，如 1,3；都没有请输入 无（收到 {raw!r}）")
+    text = raw.strip().lower()
+    if text in NONE_WORDS:
+        return []
+    indices: set[int] = set()
+    for part in _split_ticks(text):
+        if part in _CIRCLED:
+            number = _CIRCLED.index(part) + 1
+        elif part.isdigit():
+            number = int(part)
+        else:
+            raise InvalidValue(f"{where} 逐项扣分：请输入出现的扣分情形序号，如 1,3；都没有请输入 无。可选：{choices}（收到 {raw!r}）")
+        if not 1 <= number <= n:
+            raise InvalidValue(f"{where} 只有 {n} 个扣分情形（1–{n}），收到 {number}。可选：{choices}")
+        indices.add(number - 1)
+    return sorted(indices)
+
+
+def _split_ticks(text: str) -> list[str]:
+    out: list[str] = []
+    for sep in "，、;；　 ":
+        text = text.replace(sep, ",")
+    for part in text.split(","):
+        if part and all(ch in _CIRCLED for ch in part):
+            out.extend(part)  # ①③ written together
+        elif part:
+            out.append(part)
+    return out
+
+
+def describe_ticks(item: Item, ticked: Any) -> str:
+    """The ticked shortfalls in words: ``①未公示执法主体（扣2分）；③…``, or ``无扣分情形``."""
+    shown = [i for i in ticked if isinstance(i, int) and 0 <= i < len(item.shortfalls)]
+    if not shown:
+        return "无扣分情形"
+    return "；".join(
+        f"{_CIRCLED[i] if i < len(_CIRCLED) else f'({i + 1})'}{item.shortfalls[i].text}（扣{format_points(item.shortfalls[i].points)}分）"
+        for i in shown
+    )
 
 
 def _earned(item: Item, value: Any) -> Decimal:
@@ -243,6 +306,10 @@ def _earned(item: Item, value: Any) -> Decimal:
             return max(floor, pts - int(value) * _dec(d.per_case))
         if m == "points":
             return min(max(_dec(float(value)), ZERO), pts)
+        if m == "itemized":
+            n = len(item.shortfalls)
+            lost = sum((_dec(item.shortfalls[i].points) for i in set(value) if isinstance(i, int) and 0 <= i < n), ZERO)
+            return max(min(_dec(item.floor), pts), pts - lost)
     except (TypeError, ValueError, ArithmeticError):
         return ZERO  # a value a hostile file put there: earns nothing
     return ZERO  # findings-only leaves carry no points
@@ -270,6 +337,8 @@ def describe_value(item: Item, result: Result | None) -> str:
         return f"{v} 处"
     if m == "points":
         return f"{format_points(float(v))} 分"
+    if m == "itemized":
+        return describe_ticks(item, v)
     return "已检查"
 
 

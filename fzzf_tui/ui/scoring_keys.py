@@ -62,6 +62,11 @@ def digit_action(item: Item, d: int, key: KeyFor = default_key) -> tuple[str, An
         return "set", d
     if m == "points":
         return "dialog", str(d)
+    if m == "itemized":
+        n = len(item.shortfalls)
+        if 1 <= d <= n:
+            return "tick", d - 1
+        return "refuse", f"本项有 {n} 个扣分情形（{key(1)}-{key(n)}），按键 {key(d)} 不对应任何情形"
     return "refuse", f"本项的评分方式（{m}）不能用数字键评分，请按回车"
 
 
@@ -80,6 +85,9 @@ def key_bar_label(item: Item | None, key: KeyFor = default_key) -> tuple[str, st
         return f"{key(0)}-{key(9)}", "处数"
     if item.method == "points":
         return f"{key(0)}-{key(9)}", "得分"
+    if item.method == "itemized":
+        n = len(item.shortfalls)
+        return (key(1) if n == 1 else f"{key(1)}-{key(n)}"), "勾选扣分"
     return None
 
 
@@ -99,4 +107,7 @@ def scoring_help(item: Item, key: KeyFor = default_key, case_keys: str = "+ / -"
         return f"{rule}{case_keys} 增减一处，{key(0)}-{key(9)} 直接输入处数，回车输入更多"
     if m == "points":
         return f"回车或数字键输入得分（0-{fmt_points(item.points)}）"
+    if m == "itemized":
+        n = len(item.shortfalls)
+        return (f"按 {key(1)}-{key(n)} 勾选或取消出现的扣分情形；回车打开勾选框（都没有出现时在框中直接回车）")
     return f"只记问题不打分：按 {key(1)} 标记为已检查，f 记录问题"

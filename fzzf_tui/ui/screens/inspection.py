@@ -447,6 +447,10 @@ class InspectionScreen(Screen):
         kind, value = scoring_keys.digit_action(item, digit, self.digit_key)
         if kind == "set":
             self._set(item, value)
+        elif kind == "tick":  # 逐项扣分: the digit ticks (or unticks) that shortfall; stay on the item
+            r = self.inspection.result(item.code)
+            ticked = set(r.value or []) if r is not None and not r.na else set()
+            self._set(item, sorted(ticked ^ {value}), advance=False)
         elif kind == "dialog":
             self.open_score_dialog(item, initial=value)
 
@@ -471,6 +475,15 @@ class InspectionScreen(Screen):
         code = item.code
         result = self.inspection.result(code)
         current = result.value if result is not None and not result.na else None
+        if item.method == "itemized":
+            from .tick_dialog import TickDialog
+
+            def ticked(value: list[int] | None) -> None:
+                if value is not None:
+                    self._set(item, value)
+
+            self.app.push_screen(TickDialog(f"评分  {code} {truncate(item.title, 30)}", item, current), ticked)
+            return
         if item.method in ("graded", "yesno", "findings"):
             if item.method == "graded":
                 choices = [(lv.name, f"{lv.name}（{fmt_points(lv.fraction * item.points)} 分）") for lv in item.levels]

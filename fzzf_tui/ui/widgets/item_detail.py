@@ -105,6 +105,12 @@ def render_item(
                 line = f"{i} {level.name}（{fmt_points(level.fraction * 100)}%，{fmt_points(level.fraction * item.points)} 分）"
                 t.append(line, "bold reverse" if level.name == current else "")
                 t.append("\n")
+        if item.method == "itemized":
+            ticked = set(result.value or []) if result and not result.na and isinstance(result.value, list) else set()
+            for i, s in enumerate(item.shortfalls):
+                mark = "[x]" if i in ticked else "[ ]"
+                t.append(f"{mark} {key(i + 1)} {s.text}（扣 {fmt_points(s.points)} 分）", "bold reverse" if i in ticked else "")
+                t.append("\n")
         t.append(scoring_help(item, key), "dim")
         t.append("\n")
     lead = set(item.lead_units)
