@@ -115,7 +115,8 @@ def test_annex2_table_imports_as_a_tree(annex: Path) -> None:
     assert [c.item(x).kind for x in ("9.1", "9.1.2", "9.2", "9.2.1")] == ["bonus", "bonus", "penalty", "penalty"]
     assert c.item("9.1").note == "原文九、附加项之1.加分项"
     warnings = [str(w) for w in result.warnings]
-    assert "Sheet1!A19: 表格下方的注释行，已跳过" in warnings
+    assert "Sheet1!A19: 表格下方的说明（1 行）不是指标，已记入清单说明" in warnings
+    assert c.description.endswith("原表说明：\n注：分值为暂定。")
     assert any(w.startswith("Sheet1!B14:") and "移到第一级" in w for w in warnings)
 
 
@@ -187,9 +188,9 @@ def test_mixed_numbering_in_one_column_gives_the_hierarchy(tmp_path: Path) -> No
     assert d.method == "deduction" and (d.deduction.per_case, d.deduction.floor) == (1, 0)
     d = c.item("1.2.1.1")  # 最多扣1分 of 1 point: floor 0
     assert d.method == "deduction" and d.deduction.per_case == 0.5
-    kept = c.item("1.2.1.2")
-    assert kept.method == "graded" and kept.criteria == "未公开扣0.5分至1分"
-    assert any(w.where == "Sheet1!D10" and "已按文字保留" in w.message for w in result.warnings)
+    ranged = c.item("1.2.1.2")  # a range: the inspector enters the points (bounded by the item)
+    assert ranged.method == "points" and ranged.criteria == "未公开扣0.5分至1分"
+    assert not any(w.where == "Sheet1!D10" for w in result.warnings)
 
 
 def test_conventional_nesting_when_a_lower_style_comes_first(tmp_path: Path) -> None:
@@ -292,7 +293,7 @@ def test_mapping_overrides_headers(tmp_path: Path) -> None:
         ("1", "依法决策", 10), ("1.1", "有目录", 5), ("1.2", "有审查", 5),
     ]
     assert [str(w) for w in result.warnings if "自评得分" in str(w)] == [
-        "Sheet1!D1: 未识别的列“自评得分”，已忽略（可用 --map D=列名 指定）"
+        "Sheet1!D1: “自评得分”列是评分时填写的，不导入"
     ]
     with pytest.raises(ChecklistError) as exc:
         import_checklist_xlsx(path, type="x", version="1", mapping={"A": "没有这一列"})
@@ -375,7 +376,8 @@ def test_header_variants(header: str, field: str) -> None:
 
 
 def test_unrelated_headers_are_not_recognised() -> None:
-    assert field_for_header("自评得分") is None and field_for_header("市县法治政府建设示范指标体系") is None
+    assert field_for_header("备用列") is None and field_for_header("市县法治政府建设示范指标体系") is None
+    assert field_for_header("自评得分") == "result"  # left for the result: recognised, not imported
 
 
 # -- small parsers ------------------------------------------------------------------------------

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from ...errors import Problem
 from ..loading import CODE_RE, EPS
 from ..model import Checklist
 from .grid import Report
 from .layout import FIELD_NAMES, LIST_FIELDS, TEXT_FIELDS
-from .rules import leaf_method
-from .structure import Node, TreeBuilder
+from .leaves import leaf_scoring
+from .structure import TreeBuilder
 from .text import fmt_number
+from .tree import Node
 
 # 一票否决 cell: “不合格” or “不合格；总分0” (等次 and an optional cap on the total)
 VETO_RE = re.compile(r"^\s*(?:等次[：:]?\s*)?([^；;，,\s]+)\s*(?:[；;，,]\s*总分\s*[：:]?\s*([0-9.]+)\s*分?)?\s*$")
@@ -42,11 +43,13 @@ class ImportResult:
 
 
 class DictBuilder:
-    def __init__(self, importer: TreeBuilder, report: Report, lenient: bool, default_method: str) -> None:
+    def __init__(self, importer: TreeBuilder, report: Report, lenient: bool, default_method: str,
+                 grades: Sequence[str] = ()) -> None:
         self.imp = importer
         self.report = report
         self.lenient = lenient
         self.default_method = default_method
+        self.grades = list(grades)
         self.paths: dict[str, Node] = {}
         self.no_points_column = "points" not in importer.h.fields
         self.unscored: list[str] = []  # leaves without points when the table has no 分值 column
@@ -59,7 +62,7 @@ class DictBuilder:
             self.report.error(where, message)
 
     def item(self, node: Node, path: str, parent_kind: str, top: bool, children_sum: bool, seen: dict[str, str],
-             parent_code: str = "", position: int = 1) -> dict[str, Any]:
+             parent_code: str = "", position: int = 1, cap: float | None = None) -> dict[str, Any]:
         self.paths[path] = node
         v = node.values
         d: dict[str, Any] = {}
@@ -99,34 +102,50 @@ class DictBuilder:
             kind = parent_kind
         if kind != "normal" or (top and kind != parent_kind):
             d["kind"] = kind
+        if v.get("cap") is not None:
+            cap = v["cap"]
         points = v.get("points")
         points_ref = node.refs.get("points") or self._points_cell(node)
-        if node.children and points is not None and self.lenient:
+        stated = points if points is not None else v.get("title_points")
+        if node.children and stated is not None and self.lenient:
             bare = [c for c in node.children if not c.children and c.values.get("points") is None]
             if bare and len(bare) == len(node.children):
-                share = points / len(bare)
+                share = stated / len(bare)
                 for c in bare:
                     c.values["points"] = share
-                self.report.warn(points_ref, f"指标 {code} 的 {len(bare)} 个下级没有分值，已把 {fmt_number(points)} 分平均分配（每项 {share:g} 分）")
+                self.report.warn(points_ref, f"指标 {code} 的 {len(bare)} 个下级没有分值，已把 {fmt_number(stated)} 分平均分配（每项 {share:g} 分）")
         if node.children:
             for key in ("method", "rule"):
                 if key in v:
                     self.problem(node.refs[key], f"指标 {code} 有下级指标，不能自己设{FIELD_NAMES[key]}", "已忽略")
             kids = [
-                self.item(c, f"{path}.children[{i}]", kind, False, children_sum, seen, code, i + 1)
+                self.item(c, f"{path}.children[{i}]", kind, False, children_sum, seen, code, i + 1, cap)
                 for i, c in enumerate(node.children)
             ]
             child_sum = sum(k["_points"] for k in kids if k.get("kind", kind) == kind)
             if points is not None and children_sum and abs(points - child_sum) > EPS:
-                self.problem(points_ref, f"指标 {code} 的分值 {fmt_number(points)} 与下级分值之和 {fmt_number(child_sum)} 不符", "已改为下级之和")
-                points = None
+                if not (top and kind != "normal" and points < child_sum):  # a 加分项/减分项 total may cap them
+                    self.problem(points_ref, f"指标 {code} 的分值 {fmt_number(points)} 与下级分值之和 {fmt_number(child_sum)} 不符", "已改为下级之和")
+                    points = None
+            title_points = v.get("title_points")
+            if points is None and title_points is not None and children_sum and abs(title_points - child_sum) > EPS:
+                self.report.warn(node.refs["title_points"], f"“{node.heading}”标明 {fmt_number(title_points)} 分，"
+                                 f"下级分值之和为 {fmt_number(child_sum)} 分，已按 {fmt_number(child_sum)} 分导入，请核对")
+            elif points is None and title_points is not None:
+                points = title_points
+            if points is None and top and kind != "normal" and cap is not None and cap < child_sum - EPS:
+                points = cap  # 最高加5分 over items worth more: the section adds at most its cap
             if points is not None:
                 d["points"] = points
             d["_points"] = child_sum if points is None else points
             d["children"] = kids
         else:
-            method = leaf_method(node, points, self.report)
-            effective = method.get("method") or self.default_method
+            if points is None and v.get("title_points") is not None:
+                points, points_ref = v["title_points"], node.refs["title_points"]
+            scoring = leaf_scoring(node, points, kind, self.report, self.grades or ["不合格"], self.imp.exact, cap)
+            if points is None and scoring.points is not None:
+                points = scoring.points
+            effective = scoring.fields.get("method") or self.default_method
             if points is None and effective != "findings":
                 if self.no_points_column:
                     self.unscored.append(code)
@@ -135,7 +154,9 @@ class DictBuilder:
                 points = 0.0
             if points is not None:
                 d["points"] = points
-            d.update(method)
+            d.update(scoring.fields)
+            if "criteria" in v:
+                d["criteria"] = v["criteria"]  # a 评分方法 cell read as 评分标准 joins it
             d["_points"] = points or 0.0
         for key in LIST_FIELDS:
             if v.get(key):
@@ -151,12 +172,14 @@ class DictBuilder:
         return node.ref
 
 
-def strip_private(d: Any) -> Any:
-    if isinstance(d, dict):
-        return {k: strip_private(v) for k, v in d.items() if not k.startswith("_")}
-    if isinstance(d, list):
-        return [strip_private(x) for x in d]
-    return d
+def strip_private(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Remove the builder's ``_points`` bookkeeping from every item dict (in place, no recursion)."""
+    todo = list(items)
+    while todo:
+        d = todo.pop()
+        d.pop("_points", None)
+        todo.extend(d.get("children", ()))
+    return items
 
 
 

@@ -16,15 +16,17 @@ from typing import Any, Mapping
 
 from ...errors import ChecklistError, Problem
 from ..loading import EPS, checklist_from_dict
-from ..model import FORMAT, Checklist
+from ..model import DEFAULT_GRADES, FORMAT, Checklist
 from .build import DictBuilder, ImportResult, locate, strip_private
 from .grid import Grid, Report
 from .header import ColumnMapping, Header, detect_header, parse_mapping
 from .info import is_info_sheet, read_info
 from .layout import FIELD_NAMES, GUIDE_SHEET, HEADER_SCAN_ROWS, ITEMS_SHEET
 from .source import TableSource
-from .structure import TreeBuilder, derive_codes, hoist_bonus_penalty, kind_of
-from .text import clean_heading, fmt_number, norm, slug_id
+from .structure import TreeBuilder
+from .text import fmt_number, norm, slug_id
+from .titles import guess_type, sort_lines
+from .tree import derive_codes, hoist_bonus_penalty, resolve_kinds
 
 
 def read_source(path: Path) -> TableSource:
@@ -117,6 +119,10 @@ def import_table(
     if chosen is None:
         raise ChecklistError(source, report.errors)
     grid, header = chosen
+    if header.ignored:
+        names = "、".join(f"“{t}”" for t in header.ignored.values() if t)
+        first = min(header.ignored)
+        report.warn(grid.ref(header.first_row, first), f"{names}列是评分时填写的，不导入")
     for c, text in header.unknown.items():
         report.warn(grid.ref(header.first_row, c), f"未识别的列“{text}”，已忽略（可用 --map {grid.col_name(c)}=列名 指定）")
     for f, cols in header.fields.items():
@@ -133,20 +139,15 @@ def import_table(
         report.error(grid.name, f"表头（第 {header.first_row} 行）下面没有任何指标")
 
     # Kinds first (titles like 加分项 are recognised), then codes, then 附加项 hoisting.
-    for node in list(root.walk()):
-        kind = kind_of(node, report, exact)
-        if kind is not None:
-            node.values["kind_resolved"] = kind
-    derive_codes(root, "")
+    resolve_kinds(root, report, exact)
+    derive_codes(root)
     if not exact:
         hoist_bonus_penalty(root, report)
+    if tree.footer:
+        report.warn(tree.footer[0][1], f"表格下方的说明（{len(tree.footer)} 行）不是指标，已记入清单说明")
 
-    # The checklist header.
-    title_rows = [
-        clean_heading(" ".join(t for t in grid.row_texts(r).values() if t))
-        for r in range(1, header.first_row)
-    ]
-    title_rows = [t for t in title_rows if t and not re.fullmatch(r"附件\s*\d*", t)]
+    # The checklist header: title, type and version from the words above the table.
+    above = sort_lines(_lines_above(grid, header.first_row))
     data: dict[str, Any] = {"format": FORMAT}
     cid = id or info.get("id") or default_id
     if not cid:
@@ -155,7 +156,7 @@ def import_table(
             cid = "xlsx-" + hashlib.sha1(p.stem.encode("utf-8")).hexdigest()[:8]
         report.warn(source, f"清单编号取自文件名：{cid}（可用 --id 指定）")
     data["id"] = cid
-    ctitle = title or info.get("title") or ("".join(title_rows) if not exact else "")
+    ctitle = title or info.get("title") or (above.title if not exact else "")
     if not ctitle:
         if exact and not lenient:
             report.error(info_refs.get("title", source), "缺少清单标题，请在“清单信息”中填写或用 --title 指定")
@@ -163,16 +164,17 @@ def import_table(
     data["title"] = ctitle
     ctype = type or info.get("type")
     if not ctype and not exact:
-        ctype = _guess_type(ctitle + " " + p.stem)
-        if ctype:
-            report.warn(source, f"检查类型按标题推断为“{ctype}”（可用 --type 指定）")
+        guessed = guess_type(ctitle, " ".join([*above.form_lines, *above.notes]), grid.name, p.stem)
+        if guessed:
+            ctype = guessed[0]
+            report.warn(source, f"检查类型按“{guessed[1]}”一词推断为“{ctype}”（可用 --type 指定）")
     if not ctype:
         where = info_refs.get("type", source)
         if lenient:
             ctype = "未分类"
             report.warn(where, "没有检查类型，已记为“未分类”（可用 --type 指定）")
         else:
-            report.error(where, "缺少检查类型（示范创建、年度考核、专项督察…），请用 --type 指定")
+            report.error(where, "缺少检查类型：标题中看不出（督察、考核、示范创建…），请用 --type 指定示范创建、年度考核或专项督察")
     data["type"] = ctype or ""
     cversion = version or info.get("version")
     if not cversion and not exact:
@@ -182,13 +184,17 @@ def import_table(
     if not cversion:
         report.error(info_refs.get("version", source), "缺少版本，请用 --version 指定")
     data["version"] = cversion or ""
-    data["source"] = info.get("source", "" if exact else f"{p.name}（工作表“{grid.name}”）")
+    data["source"] = info.get("source", "" if exact else f"{p.name}（{src.noun}“{grid.name}”）")
     data["description"] = info.get("description", "")
     if not exact:
-        data["description"] = (
-            f"由 Excel 表格导入：工作表“{grid.name}”，表头在第 {header.first_row} 行，"
-            f"按{structure}组织层级。"
-        )
+        lines = [f"由表格导入：{src.noun}“{grid.name}”，表头在第 {header.first_row} 行，按{structure}组织层级。"]
+        if above.form_lines:
+            lines.append("原表填写项：" + "；".join(above.form_lines))
+        lines += above.notes
+        if tree.footer:
+            lines.append("原表说明：")
+            lines += [t for t, _ in tree.footer]
+        data["description"] = "\n".join(lines)
     data["provisional"] = info.get("provisional", [])
     scoring: dict[str, Any] = {}
     for key in ("children_sum", "completion_threshold", "complete_levels", "grades", "levels", "default_method", "deduction"):
@@ -197,7 +203,8 @@ def import_table(
     total = info.get("total", tree.total)
     total_ref = info_refs.get("total") or tree.total_ref or grid.name
 
-    builder = DictBuilder(tree, report, lenient, scoring.get("default_method", "graded"))
+    grades = [g["name"] for g in scoring.get("grades", [])] or [g.name for g in DEFAULT_GRADES]
+    builder = DictBuilder(tree, report, lenient, scoring.get("default_method", "graded"), grades)
     children_sum = scoring.get("children_sum", True)
     seen: dict[str, str] = {}
     items = [
@@ -244,14 +251,19 @@ def import_table(
     )
 
 
-def _guess_type(text: str) -> str | None:
-    if "示范" in text:
-        return "示范创建"
-    if re.search("考核|考评|任务分解|年度", text):
-        return "年度考核"
-    if re.search("督察|督查|检查|专项", text):
-        return "专项督察"
-    return None
+def _lines_above(grid: Grid, first_row: int) -> list[tuple[str, bool]]:
+    """The text lines above the header: paragraphs before a Word table, then the table's own
+    rows above its header (each with whether it is merged across the table)."""
+    out = [(line, True) for line in grid.lines_above]
+    for r in grid.rows:
+        if r >= first_row:
+            break
+        texts = grid.row_texts(r)
+        if not texts:
+            continue
+        merged = len(texts) == 1 and (lambda c: grid.span(r, c)[1] > c)(next(iter(texts)))
+        out.append(("  ".join(t for t in texts.values() if t), merged))
+    return out
 
 
 def load_checklist_table(path: str | os.PathLike[str]) -> Checklist:

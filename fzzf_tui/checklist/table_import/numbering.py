@@ -8,15 +8,18 @@ from dataclasses import dataclass
 _CN = "[〇零一二两三四五六七八九十百]+"
 _CIRCLED = "①-⑳㉑-㉟㊱-㊿"
 _NUMBERINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"^(第\s*({_CN}|\d{{1,3}})\s*(?:部分|章|篇|编))[、.．:：]?\s*")),
     ("cn_paren", re.compile(rf"^([（(]\s*({_CN})\s*[）)][、.．]?)\s*")),
     ("cn", re.compile(rf"^(({_CN})\s*[、.．])\s*")),
     ("arabic_paren", re.compile(r"^([（(]\s*(\d{1,4})\s*[）)][、.．]?)\s*")),
     ("dotted", re.compile(r"^((\d{1,4}(?:[.．]\d{1,4})+)[.．、]?)(?![\d%％倍万亿元个天日年月时米吨人次项件分])\s*")),
     ("arabic", re.compile(r"^((\d{1,4})\s*[.．、])(?![\d%％])\s*")),
+    ("arabic_paren", re.compile(r"^((\d{1,3})\s*[）)])\s*")),  # 1） as (1)
     ("circled", re.compile(rf"^(([{_CIRCLED}]))\s*")),
 )
-# Conventional nesting of Chinese official documents: 一、 > （一） > 1. > （1） > ①.
-STYLE_RANK = {"cn": 1.0, "cn_paren": 2.0, "arabic": 3.0, "arabic_paren": 4.0, "circled": 5.0}
+_STARTS = set("（(第〇零一二两三四五六七八九十百")
+# Conventional nesting of Chinese official documents: 第一部分 > 一、 > （一） > 1. > （1） > ①.
+STYLE_RANK = {"part": 0.5, "cn": 1.0, "cn_paren": 2.0, "arabic": 3.0, "arabic_paren": 4.0, "circled": 5.0}
 
 
 def _cn_int(s: str) -> int:
@@ -57,8 +60,8 @@ class Numbering:
 
 
 def _numbering(style: str, label: str, digits: str) -> Numbering:
-    if style in ("cn", "cn_paren"):
-        return Numbering(label, style, _cn_int(digits))
+    if style in ("cn", "cn_paren", "part"):
+        return Numbering(label, style, int(digits) if digits.isdigit() else _cn_int(digits))
     if style == "circled":
         return Numbering(label, style, _circled_int(digits))
     if style == "dotted":
@@ -69,6 +72,8 @@ def _numbering(style: str, label: str, digits: str) -> Numbering:
 
 def split_numbering(text: str) -> tuple[Numbering | None, str]:
     """``（一）加强领导`` → (Numbering（一）, ``加强领导``); text without numbering → (None, text)."""
+    if not text or not (text[0] in _STARTS or text[0].isdigit() or "①" <= text[0] <= "㊿"):
+        return None, text  # most titles: no regex needed
     for style, rx in _NUMBERINGS:
         m = rx.match(text)
         if m:
@@ -79,7 +84,7 @@ def split_numbering(text: str) -> tuple[Numbering | None, str]:
 def parse_label(text: str) -> Numbering | None:
     """A whole cell that is only a number: ``一``, ``一、``, ``（1）``, ``7``, ``1.2``, ``②``."""
     t = text.strip()
-    if re.fullmatch(r"\d{1,4}", t):
+    if re.fullmatch(r"\d{1,6}", t):  # a whole cell holding only a number: 序号 up to 999999
         return Numbering(t, "arabic", int(t))
     if re.fullmatch(_CN, t):
         return Numbering(t, "cn", _cn_int(t))

@@ -2,8 +2,16 @@
 
 Three ways, chosen by what the table has: a 层级 column (fzzf's own layout), dotted codes in an
 编号 column, or heading columns (一级/二级/三级指标, 考核内容…) with numbering such as
-一、/（一）/1./（1）/① nesting several levels in one column. Merged cells continue the heading
-above; a points cell merged over several rows belongs to the item those rows share.
+第一部分/一、/（一）/1./（1）/① nesting several levels in one column. In published tables:
+
+* a row holding one cell merged across the table (一、执法公示（20分）) is a section above the
+  heading columns; its “（20分）” is kept to be checked against its children;
+* merged cells continue the heading above, and a column of cells merged down over several rows
+  becomes a parent level even when its header is not one of the known names;
+* a points cell merged over several rows belongs to the item those rows share;
+* 合计 rows give the total, and 说明/注 rows below the table are kept as notes, not items.
+
+Every row is read once (the cells of the current row are cached), so building is linear in rows.
 """
 
 from __future__ import annotations
@@ -11,50 +19,22 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from ..loading import CODE_RE, EPS
 from .grid import Grid, Report, cell_text
 from .header import Header
 from .layout import BLANK_POINTS, FIELD_NAMES, HEADING_FIELDS, LIST_FIELDS, TEXT_FIELDS
 from .numbering import _CN, Numbering, _cn_int, parse_label, split_numbering
-from .text import _NUM, clean_heading, fmt_number, norm, parse_kind, parse_number, split_items, split_lines, split_units
+from .rules import title_facts
+from .text import clean_heading, fmt_number, norm, parse_number, split_items, split_lines, split_units
+from .tree import Node, ancestors
 
-_POINTS_SUFFIX = re.compile(r"[（(]\s*" + _NUM + r"\s*分\s*[)）]\s*$")
-_BONUS_TITLE = re.compile(r"^(加分项?|加分指标|附加分|奖励加分)([（(].*[)）])?$")
-_PENALTY_TITLE = re.compile(r"^(减分项?|扣分项|减分指标)([（(].*[)）])?$")
-_NOTE_ROW = re.compile(r"^(注|说明|备注|附注)\s*\d*\s*[:：]")
-_TOTAL_ROW = {"合计", "总计", "总分", "小计", "共计"}
-
-
-@dataclass
-class Node:
-    title: str = ""
-    label: str = ""
-    numbering: Numbering | None = None
-    group: int = 0
-    code: str = ""
-    row: int = 0
-    ref: str = ""  # the cell that created it (heading or title cell)
-    values: dict[str, Any] = field(default_factory=dict)
-    refs: dict[str, str] = field(default_factory=dict)  # field → cell
-    children: list["Node"] = field(default_factory=list)
-    parent: "Node | None" = None
-
-    def add(self, child: "Node") -> "Node":
-        child.parent = self
-        self.children.append(child)
-        return child
-
-    def walk(self) -> Iterable["Node"]:
-        for c in self.children:
-            yield c
-            yield from c.walk()
-
-    @property
-    def style(self) -> str:
-        return self.numbering.style if self.numbering else ""
+_NOTE_ROW = re.compile(r"^(?:注|说明|备注|附注|填表说明|评分说明|计分说明|有关说明|其他说明|附[:：])\s*\d*\s*(?:[:：]|$)")
+_TOTAL_ROW = {"合计", "总计", "总分", "小计", "共计", "合计分值", "总分值"}
+MAX_DEPTH = 12  # levels of a checklist: far more than any published table uses
+SECTION = -1  # the group of a full-width section row: above every heading column
 
 
 @dataclass
@@ -64,6 +44,8 @@ class _Token:
     ref: str
     numbering: Numbering | None
     points: float | None = None  # from a title ending in （20分）
+    cap: float | None = None  # from a title ending in （最高加5分）
+    cap_kind: str | None = None
 
 
 class TreeBuilder:
@@ -77,20 +59,38 @@ class TreeBuilder:
         self.total_ref = ""
         self.row_node: dict[int, Node] = {}
         self.deferred_points: list[tuple[float, str, int, int]] = []  # value, ref, first row, last row
-        # Heading groups: level columns in level order (a merged header covers several columns).
-        order = {f: i for i, f in enumerate(HEADING_FIELDS)}
-        heading = [f for f in HEADING_FIELDS if f in header.fields]
-        if not heading and "text" in header.fields:
-            heading = ["text"]
-            order["text"] = len(order)
-        self.groups: list[tuple[str, list[int]]] = sorted(
-            ((f, header.fields[f]) for f in heading), key=lambda g: (order[g[0]], g[1][0])
-        )
+        self.footer: list[tuple[str, str]] = []  # notes under the table: (text, cell)
+        self.sections = 0
+        self.groups: list[tuple[str, list[int]]] = list(header.groups)
+        if not exact:
+            self._promote_merged_columns()
         self.heading_fields = {f for f, _ in self.groups}
+        self.heading_cols = {c for _, cols in self.groups for c in cols}
+        self.width = (header.first_col, header.last_col)
+        self._cache_row = 0
+        self._cache: dict[str, list[tuple[str, str, str]]] = {}
+        self._field_columns = [(c, f) for f, cols in header.fields.items() for c in cols]
+        self._rows: list[int] | None = None
+
+    def _promote_merged_columns(self) -> None:
+        """An unnamed column, left of the headings, whose cells are merged down over several rows
+        groups those rows: it is a parent level (类别 | 督察内容 | 分值 with 类别 merged)."""
+        if not self.groups:
+            return
+        last_heading = max(c for _, cols in self.groups for c in cols)
+        merged_down = {c1 for r1, c1, r2, c2 in self.sheet.merges if r2 > r1 and r1 > self.h.row and c1 == c2}
+        for c, text in sorted(self.h.unknown.items()):
+            if c < last_heading and c in merged_down:
+                at = next((i for i, (_, cols) in enumerate(self.groups) if cols[0] > c), len(self.groups))
+                self.groups.insert(at, ("merged", [c]))
+                self.h.columns[c] = "merged"
+                self.report.warn(self.sheet.ref(self.h.first_row, c), f"“{text}”列的单元格向下合并，按上级指标处理")
+        for c in [c for c, f in self.h.columns.items() if f == "merged"]:
+            self.h.unknown.pop(c, None)
 
     # -- cell helpers ----------------------------------------------------------------------
     def read(self, r: int, c: int) -> tuple[Any, str]:
-        if (r, c) in self.sheet.uncached:
+        if self.sheet.uncached and (r, c) in self.sheet.uncached:
             self.report.error(
                 self.sheet.ref(r, c),
                 f"公式 {self.sheet.uncached[(r, c)]} 没有保存计算结果（文件未经 Excel 保存过），"
@@ -99,30 +99,60 @@ class TreeBuilder:
         return self.sheet.get(r, c)
 
     def field_cells(self, r: int, name: str, inherit: bool = True) -> list[tuple[str, str, str]]:
-        """(text, cell, state) of a field's non-empty cells in row r."""
-        out = []
-        for c in self.h.fields.get(name, ()):
-            v, state = self.read(r, c)
-            if state == "own" or (state == "down" and inherit):
+        """(text, cell, state) of a field's non-empty cells in row r. The row's cells are read once
+        for every field (every stage asks for them, and a table can have tens of thousands of rows)."""
+        if self._cache_row != r:
+            self._cache_row, self._cache = r, self._read_row(r)
+        cells = self._cache.get(name)
+        if not cells:
+            return []
+        if inherit:
+            return cells
+        return [cell for cell in cells if cell[2] == "own"]
+
+    def _read_row(self, r: int) -> dict[str, list[tuple[str, str, str]]]:
+        out: dict[str, list[tuple[str, str, str]]] = {}
+        uncached = self.sheet.uncached
+        get, ref = self.sheet.get, self.sheet.ref
+        for c, name in self._field_columns:
+            if uncached and (r, c) in uncached:
+                self.read(r, c)  # reports the formula without a saved result
+            v, state = get(r, c)
+            if state == "own" or state == "down":
                 text = cell_text(v)
                 if text:
-                    out.append((text, self.sheet.ref(r, c), state))
+                    out.setdefault(name, []).append((text, ref(r, c), state))
         return out
 
     def scalar(self, r: int, name: str, inherit: bool = True) -> tuple[str, str, str] | None:
         cells = self.field_cells(r, name, inherit)
         return cells[0] if cells else None
 
+    def own_cells(self, r: int) -> dict[int, str]:
+        """Texts written in row r inside the table's columns."""
+        lo, hi = self.width
+        return {c: t for c, t in self.sheet.row_texts(r).items() if lo <= c <= hi and t}
+
     # -- rows ------------------------------------------------------------------------------
-    def data_rows(self) -> Iterable[int]:
-        header_texts = {c: norm(t) for c, t in self.sheet.row_texts(self.h.first_row).items()}
+    def data_rows(self) -> list[int]:
+        """Rows below the header, without the header repeated on a new page."""
+        if self._rows is not None:
+            return self._rows
+        head = {c: norm(t) for c, t in self.sheet.row_texts(self.h.first_row).items() if c in self.h.columns}
+        first = min(head) if head else None
+        out = []
         for r in self.sheet.rows:
             if r <= self.h.row:
                 continue
-            texts = {c: t for c, t in self.sheet.row_texts(r).items() if c in self.h.columns}
-            if texts and all(header_texts.get(c) == norm(t) for c, t in texts.items()) and len(texts) >= 2:
-                continue  # the header repeated on a new page
-            yield r
+            if first is not None:
+                v, state = self.sheet.get(r, first)
+                if state == "own" and norm(cell_text(v)) == head[first]:
+                    texts = {c: t for c, t in self.sheet.row_texts(r).items() if c in self.h.columns}
+                    if len(texts) >= 2 and all(head.get(c) == norm(t) for c, t in texts.items()):
+                        continue
+            out.append(r)
+        self._rows = out
+        return out
 
     def tokens(self, r: int) -> list[_Token]:
         out = []
@@ -151,31 +181,35 @@ class TreeBuilder:
                 tok.numbering = parse_label(text) or Numbering(text, "other", 0)
             if self.exact:
                 continue
-            tok.title = clean_heading(tok.title)
-            if tok.numbering is None and not labelled:
-                tok.numbering, tok.title = split_numbering(tok.title)
-            m = _POINTS_SUFFIX.search(tok.title)
-            if m and m.start() > 0:
-                tok.points, tok.title = float(m.group(1)), tok.title[: m.start()].rstrip()
+            self._read_title(tok, number=not labelled)
         return out
 
-    def is_skippable(self, r: int, tokens: list[_Token]) -> bool:
-        """Notes under the table (注：…) and total rows (合计) are not indicators."""
-        if self.exact or not tokens:
-            return False
-        first = tokens[0]
-        other = [f for f in self.h.fields if f not in HEADING_FIELDS and f != "label" and self.field_cells(r, f, False)]
-        if len(tokens) == 1 and norm(first.title) in _TOTAL_ROW and first.numbering is None:
-            pts = self.scalar(r, "points", inherit=False)
-            if pts is not None:
-                value = parse_number(pts[0])
-                if value is not None:
-                    self.total, self.total_ref = value, pts[1]
-            return True
-        if len(tokens) == 1 and not other and _NOTE_ROW.match(first.title):
-            self.report.warn(first.ref, "表格下方的注释行，已跳过")
-            return True
-        return False
+    def _read_title(self, tok: _Token, number: bool = True) -> None:
+        tok.title = clean_heading(tok.title)
+        if tok.numbering is None and number:
+            tok.numbering, tok.title = split_numbering(tok.title)
+        facts = title_facts(tok.title)
+        tok.title, tok.points, tok.cap, tok.cap_kind = facts.title, facts.points, facts.cap, facts.cap_kind
+
+    def special_row(self, r: int, own: dict[int, str]) -> str:
+        """What a published table's row is besides an item row: total | note | section | ''."""
+        if self.exact or not own:
+            return ""
+        if self.footer and len(own) == 1:
+            return "note"  # the lines under a 说明 row
+        first_c = min(own)
+        text = clean_heading(own[first_c])
+        if norm(text) in _TOTAL_ROW or (len(own) <= 2 and norm(split_numbering(text)[1]) in _TOTAL_ROW):
+            return "total"
+        if len(own) == 1 and _NOTE_ROW.match(text):
+            return "note"
+        if len(own) != 1:
+            return ""
+        c1, c2 = self.sheet.span(r, first_c)
+        fields = {self.h.columns.get(c) for c in range(c1, c2 + 1)} - {None}
+        spans_fields = c2 > c1 and len(fields) >= 2
+        in_number_column = self.h.columns.get(first_c) in ("label", "code") and parse_label(text) is None
+        return "section" if spans_fields or in_number_column else ""
 
     def place(self, stack: list[Node], tok: _Token) -> Node:
         """Put a heading token in the tree by its column group and numbering style."""
@@ -208,22 +242,40 @@ class TreeBuilder:
         if last is not None and last.children and last.title == tok.title and last.label == label and last.group == tok.group:
             node = last  # a heading repeated after a page break, or repeated instead of merged
         else:
+            if len(stack) >= MAX_DEPTH:
+                self.report.error(tok.ref, f"层级超过 {MAX_DEPTH} 级，无法导入（请检查编号样式是否一致）")
             node = parent.add(Node(title=tok.title, label=label, numbering=tok.numbering, group=tok.group, ref=tok.ref))
         stack.append(node)
+        if tok.points is not None:
+            node.values["title_points"], node.refs["title_points"] = tok.points, tok.ref
+        if tok.cap is not None:
+            node.values["cap"], node.values["cap_kind"], node.refs["cap"] = tok.cap, tok.cap_kind, tok.ref
         return node
 
     def build_by_headings(self) -> None:
         stack: list[Node] = []
         for r in self.data_rows():
-            toks = self.tokens(r)
-            if self.is_skippable(r, toks):
+            own = self.own_cells(r)
+            special = self.special_row(r, own)
+            if special == "total":
+                self.read_total(r, own)
                 continue
-            node = None
-            for tok in toks:
+            if special == "note":
+                c = min(own)
+                self.footer.append((own[c], self.sheet.ref(r, c)))
+                continue
+            if special == "section":
+                c = min(own)
+                tok = _Token(SECTION, own[c], self.sheet.ref(r, c), None)
+                self._read_title(tok)
                 node = self.place(stack, tok)
                 node.row = node.row or r
-                if tok.points is not None:
-                    self.set_points(node, tok.points, tok.ref)
+                self.sections += 1
+                continue
+            node = None
+            for tok in self.tokens(r):
+                node = self.place(stack, tok)
+                node.row = node.row or r
             if node is None:
                 if self.row_has_content(r):
                     if not stack:
@@ -236,6 +288,13 @@ class TreeBuilder:
             if code is not None:
                 node.code, node.refs["code"] = code[0], code[1]
             self.apply_fields(node, r, continuation=False)
+
+    def read_total(self, r: int, own: dict[int, str]) -> None:
+        pts = self.scalar(r, "points", inherit=False)
+        if pts is not None:
+            value = parse_number(pts[0])
+            if value is not None:
+                self.total, self.total_ref = value, pts[1]
 
     def build_by_depth(self) -> None:
         stack: list[Node] = []
@@ -254,6 +313,9 @@ class TreeBuilder:
             if d > len(stack) + 1:
                 self.report.error(dref, f"层级 {d} 比上一行深了不止一级（上一行为第 {len(stack)} 级）")
                 continue
+            if d > MAX_DEPTH:
+                self.report.error(dref, f"层级 {d} 超过 {MAX_DEPTH} 级的上限")
+                continue
             del stack[d - 1:]
             parent = stack[-1] if stack else self.root
             node = parent.add(self.new_row_node(r, title, ref))
@@ -269,6 +331,9 @@ class TreeBuilder:
                     self.report.error(self.first_ref(r), "编号为空：按编号组织时，每一行都要填编号")
                 continue
             code = code_cell[0]
+            if code.count(".") >= MAX_DEPTH:
+                self.report.error(code_cell[1], f"编号 {code} 超过 {MAX_DEPTH} 级的上限")
+                continue
             parent = self.root
             if "." in code:
                 pcode = code.rsplit(".", 1)[0]
@@ -408,9 +473,9 @@ class TreeBuilder:
             nodes = [self.row_node[r] for r in range(r1, r2 + 1) if r in self.row_node]
             if not nodes:
                 continue
-            common = _ancestors(nodes[0])
+            common = ancestors(nodes[0])
             for n in nodes[1:]:
-                chain = _ancestors(n)
+                chain = ancestors(n)
                 common = [a for a, b in zip(common, chain) if a is b]
             if not common:
                 self.report.error(ref, f"合并的分值单元格跨越了几个一级指标（第 {r1}–{r2} 行），无法确定属于哪一项")
@@ -421,7 +486,7 @@ class TreeBuilder:
     def build(self) -> str:
         depth_cols = self.h.fields.get("depth")
         code_cols = self.h.fields.get("code")
-        rows = list(self.data_rows())
+        rows = self.data_rows()
         has = lambda f: any(self.scalar(r, f, inherit=False) for r in rows)  # noqa: E731
         if depth_cols and has("depth"):
             structure = "层级"
@@ -434,10 +499,14 @@ class TreeBuilder:
             if values and "label" not in self.h.fields and not all(CODE_RE.match(v) for v in values):
                 # A 编号 column holding 一、/（1）… is a numbering column, not codes.
                 self.h.fields["label"] = self.h.fields.pop("code")
+                self._field_columns = [(c, f) for f, cols in self.h.fields.items() for c in cols]
+                self._cache_row = 0
             structure = "指标列和序号"
             if not self.groups:
                 return structure
             self.build_by_headings()
+            if self.sections:
+                structure = "分节行、指标列和序号"
         self.resolve_deferred_points()
         return structure
 
@@ -464,74 +533,3 @@ def _parse_depth(text: str) -> int | None:
     else:
         return None
     return d if d >= 1 else None
-
-
-def _ancestors(node: Node) -> list[Node]:
-    out = []
-    n: Node | None = node
-    while n is not None and n.parent is not None:
-        out.append(n)
-        n = n.parent
-    return out[::-1]
-
-
-# -- after the tree is built ---------------------------------------------------------------------
-
-def derive_codes(parent: Node, prefix: str) -> None:
-    kids = parent.children
-    todo = [k for k in kids if not k.code]
-    numbers = [k.numbering.number if k.numbering and k.numbering.number > 0 else None for k in todo]
-    use_numbers = bool(todo) and None not in numbers and len(set(numbers)) == len(numbers)
-    taken = {k.code for k in kids if k.code}
-    for i, k in enumerate(kids, 1):
-        if not k.code:
-            segs = [str(k.numbering.number)] if use_numbers and k.numbering else []
-            segs += [str(i)] + [f"{i}n{n}" for n in range(2, len(kids) + 3)]
-            for seg in segs:
-                code = f"{prefix}.{seg}" if prefix else seg
-                if code not in taken:
-                    break
-            k.code = code
-            taken.add(code)
-        derive_codes(k, k.code)
-
-
-def kind_of(node: Node, report: Report, exact: bool) -> str | None:
-    text = node.values.get("kind")
-    if text is not None:
-        kind = parse_kind(text)
-        if kind is None:
-            report.error(node.refs["kind"], f"类型 “{text}” 无法识别（可用：加分项、减分项，普通指标留空）")
-        return kind
-    if not exact:
-        t = norm(node.title)
-        if _BONUS_TITLE.match(t):
-            return "bonus"
-        if _PENALTY_TITLE.match(t):
-            return "penalty"
-    return None
-
-
-def hoist_bonus_penalty(root: Node, report: Report) -> None:
-    """附件 tables put 加分项/减分项 under one 附加项 heading; the model wants them top-level."""
-    new: list[Node] = []
-    for top in root.children:
-        if top.values.get("kind_resolved", "normal") != "normal":
-            new.append(top)
-            continue
-        moved = [c for c in top.children if c.values.get("kind_resolved", "normal") != "normal"]
-        if not moved:
-            new.append(top)
-            continue
-        kept = [c for c in top.children if c not in moved]
-        top.children = kept
-        if kept:
-            new.append(top)
-        for c in moved:
-            c.parent = root
-            origin = f"原文{top.label}{top.title}之{c.label}{c.title}"
-            c.values["note"] = f"{origin}\n{c.values['note']}" if c.values.get("note") else origin
-            report.warn(c.ref, f"“{c.label}{c.title}”移到第一级（加分项/减分项只能在第一级），原上级为“{top.label}{top.title}”")
-            new.append(c)
-    root.children = new
-

@@ -155,6 +155,7 @@ def parse_bool(text: str) -> bool | None:
 # -- text clean-up for published tables ------------------------------------------------------
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_SPACE = re.compile(r"\s+")
 _SENTENCE_END = "。；;：:！!？?"
 
 
@@ -164,6 +165,10 @@ def clean_heading(text: str) -> str:
     ``一、 政府 职能`` → ``一、政府职能``; a line break after a sentence end is kept;
     a space between two Latin words or numbers is kept as one space.
     """
+    text = text.strip()
+    if not _SPACE.search(text):
+        return text
+
     def repl(m: re.Match[str]) -> str:
         before = text[m.start() - 1] if m.start() > 0 else ""
         after = text[m.end()] if m.end() < len(text) else ""
@@ -173,7 +178,7 @@ def clean_heading(text: str) -> str:
             return " "
         return ""
 
-    return re.sub(r"\s+", repl, text.strip())
+    return _SPACE.sub(repl, text)
 
 
 _ADMIN = "省市区县乡镇村"
