@@ -45,10 +45,10 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
 
 
 def _load_checklist_arg(ref: str) -> Any:
-    """A checklist id, or a path to a checklist file (.yaml/.yml/.xlsx)."""
+    """A checklist id, or a path to a checklist file (.yaml/.yml/.xlsx/.docx)."""
     p = Path(ref)
-    if p.suffix.lower() in (".yaml", ".yml", ".xlsx") and p.is_file():
-        if p.suffix.lower() == ".xlsx":
+    if p.suffix.lower() in (".yaml", ".yml", ".xlsx", ".docx") and p.is_file():
+        if p.suffix.lower() in (".xlsx", ".docx"):
             from .checklist.table_import import load_checklist_table
 
             return load_checklist_table(p)
@@ -73,11 +73,14 @@ def add_commands(cli: click.Group) -> None:
     @click.option("--type", "checklist_type", help="检查类型：示范创建、年度考核、专项督察…")
     @click.option("--version", "checklist_version", help="版本，如 2020。")
     @click.option("--sheet", help="指标所在的工作表名称（默认自动查找）。")
+    @click.option("--table", "table_number", type=click.IntRange(min=1),
+                  help="Word 文档：只导入第几个表格（默认自动查找，续表自动接上）。")
     @click.option("--header-row", type=click.IntRange(min=1), help="表头所在的行号（默认自动识别）。")
     @click.option("--map", "maps", multiple=True, metavar="列=列名",
                   help="指定列的含义，可多次使用，如 --map D=分值 --map 考核要点=三级指标 --map F=忽略。")
     @click.option("--lenient", is_flag=True, help="宽松模式：跳过可修正的错误，照常写出并列出警告。")
-    @click.option("--check", "check_only", is_flag=True, help="只检查，不写文件。")
+    @click.option("--check", "check_only", is_flag=True,
+                  help="只预览、不写文件：列出识别的表头、带分值和评分方法的指标树、全部提示。")
     @click.option("-f", "--force", is_flag=True, help="覆盖已存在的输出文件。")
     @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
     def import_checklist_command(
@@ -88,6 +91,7 @@ def add_commands(cli: click.Group) -> None:
         checklist_type: str | None,
         checklist_version: str | None,
         sheet: str | None,
+        table_number: int | None,
         header_row: int | None,
         maps: tuple[str, ...],
         lenient: bool,
@@ -95,14 +99,20 @@ def add_commands(cli: click.Group) -> None:
         force: bool,
         as_json: bool,
     ) -> None:
-        """把 Excel 指标表（.xlsx）导入为检查清单。
+        """把指标表（Excel .xlsx 或 Word .docx）导入为检查清单。
 
         可以是 fzzf checklist-template / export-checklist 生成的工作簿，也可以是文件中印发的
-        指标表（一级指标、二级指标、三级指标、分值、责任单位…）。有错误时逐条列出
-        “工作表!单元格”，不写任何文件。
+        评分表（一级指标、督察项目、考核内容、评分标准、分值、责任单位…）。先用 --check 预览
+        识别结果；有错误时逐条列出“工作表!单元格”或“表格2 第5行第3列”，不写任何文件。
         """
         from .checklist.table_import import import_table, write_yaml
+        from .checklist.table_import.preview import preview_lines, tree_json
         from .checklist.table_import.text import slug_id
+
+        if table_number is not None:
+            if sheet is not None:
+                raise click.UsageError("--sheet 与 --table 只能用一个")
+            sheet = f"表格{table_number}"
 
         mapping = _parse_map(maps)
         default_id = slug_id(output.stem) if output is not None else None
@@ -136,8 +146,8 @@ def add_commands(cli: click.Group) -> None:
             target = output or _default_checklist_dir() / f"{c.id}.yaml"
             _refuse_overwrite(target, force)
             comment = (
-                f"由 fzzf import-checklist 从 {table.name}（工作表“{result.sheet}”）导入。\n"
-                "可以直接编辑本文件，也可以改 Excel 后重新导入（加 --force 覆盖）。"
+                f"由 fzzf import-checklist 从 {table.name}（{result.noun}“{result.sheet}”）导入。\n"
+                "可以直接编辑本文件，也可以改原表后重新导入（加 --force 覆盖）。"
             )
             write_yaml(c, target, comment=comment)
         clash = _id_clash(c.id, target)
@@ -158,18 +168,24 @@ def add_commands(cli: click.Group) -> None:
                 "header_row": result.header_row,
                 "structure": result.structure,
                 "columns": result.columns,
+                "header_texts": result.header_texts,
                 "warnings": [str(w) for w in result.warnings] + ([clash] if clash else []),
+                **({"tree": tree_json(c)} if check_only else {}),
             })
             return
+        if check_only:
+            for line in preview_lines(result):
+                click.echo(line)
+            if clash:
+                click.echo(f"  {clash}")
+            click.echo("只预览，未写入文件。确认无误后去掉 --check 再导入。")
+            return
         cols = "，".join(f"{k}={v}" for k, v in result.columns.items())
-        click.echo(f"工作表“{result.sheet}”，表头第 {result.header_row} 行：{cols}")
+        click.echo(f"{result.noun}“{result.sheet}”，表头第 {result.header_row} 行：{cols}")
         click.echo(
             f"✓ {c.id}（{c.type}，版本 {c.version}）：{c.item_count} 项指标，评分项 {c.leaf_count} 项，总分 {c.total:g}"
         )
-        if target is not None:
-            click.echo(f"已写入 {target}")
-        else:
-            click.echo("只检查，未写入文件。")
+        click.echo(f"已写入 {target}")
         for w in result.warnings:
             click.echo(f"警告：{w}", err=True)
         if clash:

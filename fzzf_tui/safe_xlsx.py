@@ -84,32 +84,52 @@ def read_xlsx_bytes(path: str | os.PathLike[str]) -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class ZipKind:
+    """How an Office zip container is named in messages (the checks are the same)."""
+
+    noun: str  # Excel 工作簿
+    ext: str  # .xlsx
+    legacy: str  # .xls
+    app: str  # Excel
+    own_parts: str  # parts checked elsewhere, by name, with the same size limit
+
+
+XLSX = ZipKind("Excel 工作簿", ".xlsx", ".xls", "Excel", "xl/worksheets/")
+
+
 def check_xlsx(data: bytes, name: str) -> list[zipfile.ZipInfo]:
     """Check the zip container of an .xlsx without decompressing anything; return its members."""
+    return check_container(data, name, XLSX)
+
+
+def check_container(data: bytes, name: str, kind: ZipKind) -> list[zipfile.ZipInfo]:
+    """Check an Office zip container (.xlsx, .docx) without decompressing anything."""
+    short = kind.noun[-2:]  # 工作簿 / 文档
     if not data:
-        raise WorkbookRejected(f"文件 {name} 是空文件，不是 Excel 工作簿")
+        raise WorkbookRejected(f"文件 {name} 是空文件，不是 {kind.noun}")
     if data.startswith(_OLE_MAGIC):
         raise WorkbookRejected(
-            f"文件 {name} 是设了打开密码的工作簿或旧版 .xls 文件，无法读取；"
-            "请在 Excel 中取消密码，另存为 .xlsx 后再导入"
+            f"文件 {name} 是设了打开密码的{'工作簿' if kind is XLSX else short}或旧版 {kind.legacy} 文件，无法读取；"
+            f"请在 {kind.app} 中取消密码，另存为 {kind.ext} 后再导入"
         )
     if not data.startswith(b"PK"):
-        raise WorkbookRejected(f"文件 {name} 不是 Excel 工作簿（.xlsx）")
+        raise WorkbookRejected(f"文件 {name} 不是 {kind.noun}（{kind.ext}）")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        raise WorkbookRejected(f"文件 {name} 不是有效的 Excel 工作簿（.xlsx）：压缩包已损坏（{exc}）") from None
+        raise WorkbookRejected(f"文件 {name} 不是有效的 {kind.noun}（{kind.ext}）：压缩包已损坏（{exc}）") from None
     if len(infos) > MAX_MEMBERS:
         raise WorkbookRejected(f"文件 {name} 含 {len(infos)} 个部件，超过 {MAX_MEMBERS} 的上限，拒绝打开")
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names:
-        raise WorkbookRejected(f"文件 {name} 是压缩包，但不是 Excel 工作簿（缺少 [Content_Types].xml）")
+        raise WorkbookRejected(f"文件 {name} 是压缩包，但不是 {kind.noun}（缺少 [Content_Types].xml）")
     total = 0
     total_compressed = 0
     for info in infos:
         if info.filename.endswith((".xml", ".rels")) and info.file_size > MAX_PART_XML and not info.filename.startswith(
-            "xl/worksheets/"
+            kind.own_parts
         ):  # worksheets are checked by name in xlsx_stream, with the same limit
             raise WorkbookRejected(
                 f"文件 {name} 的部件 {info.filename} 解压后有 {_mb(info.file_size)}，超过 {_mb(MAX_PART_XML)} 的上限，拒绝打开"

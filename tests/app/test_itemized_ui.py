@@ -29,9 +29,13 @@ async def test_tick_shortfalls_in_the_dialog_and_with_digits(make_app, store) ->
         await settle(pilot)
         assert isinstance(app.screen, InspectionScreen)
         assert screen.inspection.result("1.1").value == [0]
-        await pilot.press("2")  # on the tree a digit ticks that shortfall directly
+        assert screen.checklist_tree.cursor_code == "1.2"  # saved: on to the next unscored item
+        await pilot.press("up")
+        await settle(pilot)
+        await pilot.press("2")  # on the tree a digit ticks that shortfall directly, staying on the item
         await settle(pilot)
         assert screen.inspection.result("1.1").value == [0, 1]
+        assert screen.checklist_tree.cursor_code == "1.1"
         assert screen.report.nodes["1.1"].earned == 2
         await pilot.press("enter", "escape")  # a cancelled dialog changes nothing
         await settle(pilot)

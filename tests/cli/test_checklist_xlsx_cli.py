@@ -98,7 +98,7 @@ def test_map_and_check_only(runner: CliRunner, tmp_path: Path) -> None:
         cli, ["import-checklist", str(tmp_path / "t.xlsx"), "--check", "--type", "专项督察", "--map", "A=标题", "--map", "B=分值"]
     )
     assert res.exit_code == 0, res.output
-    assert "只检查，未写入文件" in res.output and "评分项 2 项" in res.output
+    assert "只预览，未写入文件" in res.output and "其中评分项 2 项" in res.output
     assert not list(tmp_path.glob("*.yaml"))
     res = runner.invoke(cli, ["import-checklist", str(tmp_path / "t.xlsx"), "--map", "A"])
     assert res.exit_code == 2 and "列=列名" in res.output
@@ -182,3 +182,46 @@ def test_xlsx_dropped_into_checklists_folder_loads(tmp_path, monkeypatch) -> Non
     assert p.get_checklist("special-copy").leaf_count == special.leaf_count
     problems = "\n".join(p.problems())
     assert "broken.xlsx" in problems and "~$copy" not in problems
+
+
+def test_check_previews_header_tree_methods_and_every_warning(runner: CliRunner, tmp_path: Path) -> None:
+    from tests.unit import corpus
+
+    path = corpus.special_seen(tmp_path)
+    res = runner.invoke(cli, ["import-checklist", str(path), "--check"])
+    assert res.exit_code == 0, res.output
+    out = res.output
+    assert "工作表：Sheet1；表头在第 4 行；按分节行、指标列和序号组织" in out
+    assert "A“督察项目”→一级指标" in out and "C“评分标准”→评分标准" in out
+    assert "      1.1.1 公示执法主体、职责、权限  3分  逐项扣分：未公示执法主体 扣2分；公示内容不全 扣1分" in out
+    assert "  3 三、附加项  〔加分项，最多加5分〕" in out
+    assert "Sheet1!E4: “得分”列是评分时填写的，不导入" in out and "检查类型按“督察”一词推断为“专项督察”" in out
+    assert "只预览，未写入文件" in out and not list(tmp_path.glob("*.yaml"))
+    res = runner.invoke(cli, ["import-checklist", str(path), "--check", "--json"])
+    data = json.loads(res.output)
+    assert data["written"] is None and data["tree"][2]["scoring"].startswith("逐项扣分")
+    assert data["header_texts"]["A"] == "督察项目"
+
+
+def test_import_a_word_table(runner: CliRunner, tmp_path: Path) -> None:
+    from tests.unit import corpus
+
+    path = corpus.word_special(tmp_path)
+    out_file = tmp_path / "checklists" / "aqsc-2024.yaml"
+    res = runner.invoke(cli, ["import-checklist", str(path), "-o", str(out_file), "--version", "2024"])
+    assert res.exit_code == 0, res.output
+    assert "表格“表格1”，表头第 1 行" in res.output
+    c = load_checklist_file(out_file)
+    assert (c.id, c.title, c.type, c.leaf_count) == ("aqsc-2024", "XX区安全生产执法专项督察评分表", "专项督察", 3)
+    bad = corpus.word_continued(tmp_path, bad_points=True)
+    res = runner.invoke(cli, ["import-checklist", str(bad), "--check"])
+    assert res.exit_code == 1 and "表格2 第2行第4列: 分值 “若干” 不是数字" in res.output
+    res = runner.invoke(cli, ["import-checklist", str(bad), "--check", "--table", "1"])
+    assert res.exit_code == 0, res.output  # only the first table: no bad cell
+
+
+def test_a_hostile_word_file_is_refused_with_its_name(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "评分表.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    res = runner.invoke(cli, ["import-checklist", str(path), "--check"])
+    assert res.exit_code == 1 and "评分表.docx 是设了打开密码的文档或旧版 .doc 文件" in res.output

@@ -140,4 +140,5 @@ def test_fzzf_score_takes_the_shortfall_numbers_and_the_export_shows_them(tmp_pa
     ws = load_workbook(xlsx)["评分明细"]
     row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "1.1")
     assert row[2] == "逐项扣分（3 种情形）" and row[3] == "①未公示执法主体（扣2分）；③未公示执法结果（扣3分）"
-    assert row[4] == 0
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "编号")
+    assert row[header.index("满分")] == 5 and row[header.index("得分")] == 0

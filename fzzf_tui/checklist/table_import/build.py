@@ -33,6 +33,8 @@ class ImportResult:
     sheet: str = ""
     header_row: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # column letter → Chinese field name
+    header_texts: dict[str, str] = field(default_factory=dict)  # column letter → header as written
+    noun: str = "工作表"  # 工作表 (Excel) or 表格 (Word)
     structure: str = ""  # how the tree was built: 层级 | 编号 | 指标列和序号
     exact: bool = False  # True for fzzf's own template/export layout
     data: dict[str, Any] = field(default_factory=dict)  # the dict given to checklist_from_dict
@@ -147,7 +149,7 @@ class DictBuilder:
                 points = scoring.points
             effective = scoring.fields.get("method") or self.default_method
             if points is None and effective != "findings":
-                if self.no_points_column:
+                if "points" not in (node.tree or self.imp).h.fields:
                     self.unscored.append(code)
                 elif self.lenient or "points_bad" not in node.refs:
                     self.problem(points_ref, f"指标 {code} 缺少分值", "已按 0 分处理")
@@ -166,9 +168,10 @@ class DictBuilder:
         return d
 
     def _points_cell(self, node: Node) -> str:
-        cols = self.imp.h.fields.get("points")
+        imp = node.tree or self.imp
+        cols = imp.h.fields.get("points")
         if cols and node.row:
-            return self.imp.sheet.ref(node.row, cols[0])
+            return imp.sheet.ref(node.row, cols[0])
         return node.ref
 
 

@@ -18,61 +18,58 @@ from ...errors import ChecklistError, Problem
 from ..loading import EPS, checklist_from_dict
 from ..model import DEFAULT_GRADES, FORMAT, Checklist
 from .build import DictBuilder, ImportResult, locate, strip_private
+from .choose import Part, choose_parts
 from .grid import Grid, Report
-from .header import ColumnMapping, Header, detect_header, parse_mapping
+from .header import Header, parse_mapping
 from .info import is_info_sheet, read_info
-from .layout import FIELD_NAMES, GUIDE_SHEET, HEADER_SCAN_ROWS, ITEMS_SHEET
+from .layout import FIELD_NAMES
+from .numbering import split_numbering
+from .rules import title_facts
 from .source import TableSource
 from .structure import TreeBuilder
-from .text import fmt_number, norm, slug_id
+from .text import clean_heading, fmt_number, slug_id
 from .titles import guess_type, sort_lines
-from .tree import derive_codes, hoist_bonus_penalty, resolve_kinds
+from .tree import Node, derive_codes, hoist_bonus_penalty, resolve_kinds
 
 
 def read_source(path: Path) -> TableSource:
-    """The reader for the file's format."""
+    """The reader for the file's format (a new format is one reader returning grids)."""
+    if path.suffix.lower() == ".docx":
+        from .docx_reader import read_docx
+
+        return read_docx(path)
     from .xlsx_reader import read_xlsx
 
     return read_xlsx(path)
 
 
-def _choose_table(src: TableSource, sheet: str | None, mapping: ColumnMapping, header_row: int | None,
-                  report: Report) -> tuple[Grid, Header] | None:
-    """The table holding the indicators: ``sheet`` if given, else 指标, else the first with a header."""
-    skip = {norm(GUIDE_SHEET)}
-    tables = [g for g in src.tables if not is_info_sheet(g.name)]
-    if sheet is not None:
-        picked = [g for g in src.tables if g.name == sheet]
-        if not picked:
-            report.error(sheet, f"工作簿中没有名为“{sheet}”的工作表（有：{'、'.join(src.names())}）")
-            return None
-        candidates = picked[:1]
-    else:
-        preferred = [g for g in tables if norm(g.name) == norm(ITEMS_SHEET)]
-        candidates = preferred + [g for g in tables if g not in preferred and norm(g.name) not in skip]
-    found: list[tuple[Grid, Header, Report]] = []
-    for g in candidates:
-        scratch = Report()
-        h = detect_header(g, mapping, header_row, scratch)
-        if h is not None:
-            found.append((g, h, scratch))
-    if not found:
-        names = "、".join(g.name for g in candidates) or "（无）"
-        if header_row is not None:
-            report.error(names, f"第 {header_row} 行不是表头（没有识别出标题/指标列和至少另一列）；可用 --map 指定列")
-        else:
-            report.error(
-                names,
-                f"在前 {HEADER_SCAN_ROWS} 行中找不到表头：表头应含“一级指标”“考核内容”或“标题”等列名，"
-                "以及“分值”“责任单位”等至少一列；可用 --header-row 指定表头行、--map 指定列",
-            )
-        return None
-    chosen, header, scratch = found[0]
-    report.errors.extend(scratch.errors)
-    report.warnings.extend(scratch.warnings)
-    for other, _, _ in found[1:]:
-        report.warn(other.name, f"工作表“{other.name}”也像指标表，已忽略（只导入“{chosen.name}”；可用 --sheet 指定）")
-    return chosen, header
+def _check_header(grid: Grid, header: Header, report: Report) -> None:
+    if header.ignored:
+        names = "、".join(f"“{t}”" for t in header.ignored.values() if t)
+        report.warn(grid.ref(header.first_row, min(header.ignored)), f"{names}列是评分时填写的，不导入")
+    for c, text in header.unknown.items():
+        report.warn(grid.ref(header.first_row, c), f"未识别的列“{text}”，已忽略（可用 --map {grid.col_name(c)}=列名 指定）")
+    for f, cols in header.fields.items():
+        if f in ("code", "depth", "label", "points", "method", "rule", "kind") and len(cols) > 1:
+            spans = {grid.span(header.first_row, c)[0] for c in cols}
+            if len(spans) > 1:
+                letters = "、".join(grid.col_name(c) for c in cols)
+                report.error(grid.ref(header.first_row, cols[1]), f"列 {letters} 都是“{FIELD_NAMES[f]}”，请用 --map 指定用哪一列")
+
+
+def _part_section(part: Part, tree: TreeBuilder) -> Node:
+    """A later table imported under the words printed above it (附加项（最高加5分）)."""
+    numbering, text = split_numbering(clean_heading(part.heading))
+    facts = title_facts(text)
+    node = Node(title=facts.title, label=numbering.label if numbering else "", numbering=numbering, group=-1,
+                ref=tree.sheet.ref(part.header.first_row, part.header.first_col), tree=tree)
+    if facts.points is not None:
+        node.values["title_points"], node.refs["title_points"] = facts.points, node.ref
+    if facts.cap is not None:
+        node.values["cap"], node.values["cap_kind"], node.refs["cap"] = facts.cap, facts.cap_kind, node.ref
+    for child in tree.root.children:
+        node.add(child)
+    return node
 
 
 def import_table(
@@ -115,36 +112,34 @@ def import_table(
     user_mapping = parse_mapping(mapping, report)
     if report.errors:
         raise ChecklistError(source, report.errors)
-    chosen = _choose_table(src, sheet, user_mapping, header_row, report)
-    if chosen is None:
+    parts = choose_parts(src, sheet, user_mapping, header_row, report)
+    if parts is None:
         raise ChecklistError(source, report.errors)
-    grid, header = chosen
-    if header.ignored:
-        names = "、".join(f"“{t}”" for t in header.ignored.values() if t)
-        first = min(header.ignored)
-        report.warn(grid.ref(header.first_row, first), f"{names}列是评分时填写的，不导入")
-    for c, text in header.unknown.items():
-        report.warn(grid.ref(header.first_row, c), f"未识别的列“{text}”，已忽略（可用 --map {grid.col_name(c)}=列名 指定）")
-    for f, cols in header.fields.items():
-        if f in ("code", "depth", "label", "points", "method", "rule", "kind") and len(cols) > 1:
-            spans = {grid.span(header.first_row, c)[0] for c in cols}
-            if len(spans) > 1:
-                letters = "、".join(grid.col_name(c) for c in cols)
-                report.error(grid.ref(header.first_row, cols[1]), f"列 {letters} 都是“{FIELD_NAMES[f]}”，请用 --map 指定用哪一列")
-
-    tree = TreeBuilder(grid, header, exact, report)
-    structure = tree.build()
-    root = tree.root
-    if not root.children and not report.errors:
-        report.error(grid.name, f"表头（第 {header.first_row} 行）下面没有任何指标")
+    grid, header = parts[0].grid, parts[0].header
+    trees, structures = [], []
+    for part in parts:
+        tree = TreeBuilder(part.grid, part.header, exact, report)  # first: it may adopt a merged column
+        _check_header(part.grid, part.header, report)
+        structures.append(tree.build())
+        trees.append(tree)
+        if not tree.root.children and not report.errors:
+            report.error(part.grid.name, f"表头（第 {part.header.first_row} 行）下面没有任何指标")
+    tree, structure, root = trees[0], structures[0], trees[0].root
+    for part, extra in zip(parts[1:], trees[1:]):
+        if part.heading:
+            root.add(_part_section(part, extra))
+        else:
+            for child in extra.root.children:
+                root.add(child)
+    footer = [line for t in trees for line in t.footer] + [(line, "正文末尾") for line in src.closing]
 
     # Kinds first (titles like 加分项 are recognised), then codes, then 附加项 hoisting.
     resolve_kinds(root, report, exact)
     derive_codes(root)
     if not exact:
         hoist_bonus_penalty(root, report)
-    if tree.footer:
-        report.warn(tree.footer[0][1], f"表格下方的说明（{len(tree.footer)} 行）不是指标，已记入清单说明")
+    if footer:
+        report.warn(footer[0][1], f"表格下方的说明（{len(footer)} 行）不是指标，已记入清单说明")
 
     # The checklist header: title, type and version from the words above the table.
     above = sort_lines(_lines_above(grid, header.first_row))
@@ -153,7 +148,7 @@ def import_table(
     if not cid:
         cid = slug_id(p.stem)
         if cid is None:
-            cid = "xlsx-" + hashlib.sha1(p.stem.encode("utf-8")).hexdigest()[:8]
+            cid = (p.suffix.lstrip(".").lower() or "table") + "-" + hashlib.sha1(p.stem.encode("utf-8")).hexdigest()[:8]
         report.warn(source, f"清单编号取自文件名：{cid}（可用 --id 指定）")
     data["id"] = cid
     ctitle = title or info.get("title") or (above.title if not exact else "")
@@ -187,13 +182,14 @@ def import_table(
     data["source"] = info.get("source", "" if exact else f"{p.name}（{src.noun}“{grid.name}”）")
     data["description"] = info.get("description", "")
     if not exact:
-        lines = [f"由表格导入：{src.noun}“{grid.name}”，表头在第 {header.first_row} 行，按{structure}组织层级。"]
+        names = "、".join(getattr(grid, "parts", [grid.name]) + [p.grid.name for p in parts[1:]])
+        lines = [f"由表格导入：{src.noun}“{names}”，表头在第 {header.first_row} 行，按{structure}组织层级。"]
         if above.form_lines:
             lines.append("原表填写项：" + "；".join(above.form_lines))
         lines += above.notes
-        if tree.footer:
+        if footer:
             lines.append("原表说明：")
-            lines += [t for t, _ in tree.footer]
+            lines += [t for t, _ in footer]
         data["description"] = "\n".join(lines)
     data["provisional"] = info.get("provisional", [])
     scoring: dict[str, Any] = {}
@@ -245,6 +241,8 @@ def import_table(
         sheet=grid.name,
         header_row=header.first_row,
         columns=columns,
+        header_texts={grid.col_name(c): t for c, t in sorted(header.texts.items()) if t},
+        noun=src.noun,
         structure=structure,
         exact=exact,
         data=data,

@@ -21,6 +21,10 @@ TEXT_FIELDS = ("text", "criteria", "note", "veto", "grade_cap")
 HEADING_FIELDS = ("level1", "level2", "level3", "level4", "content", "title")
 
 
+# What offices call the work in their column names: 考核内容, 督察项目, 检查标准…
+SUBJECT_WORDS = ("考核", "督察", "督查", "检查", "评价", "考评", "测评", "评估", "核查", "评审", "验收")
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of the items sheet: its field, the header fzzf writes, and accepted spellings."""
@@ -62,7 +66,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("criteria", "评分标准", ("评分标准", "评分细则", "扣分标准", "评分办法", "考核标准", "评分说明", "扣分细则",
                                     "评价标准", "考评标准", "扣分规则", "评分要求", "计分方法", "考核评分标准", "考核方法",
                                     "检查方法", "督察方法", "评价方法", "计分办法", "扣分办法", "计分标准", "评分细则及标准",
-                                    "评分依据", "扣分依据", "criteria"),
+                                    "评分依据", "扣分依据", "criteria")
+                                   + tuple(f"{s}{w}" for s in SUBJECT_WORDS for w in ("标准", "方法", "细则", "办法", "评分标准")),
            "评分标准（文字），如“每发现1处扣0.5分，扣完为止”。", "每发现1处未公布扣0.5分，扣完为止"),
     Column("evidence", "佐证材料", ("佐证材料", "考核材料", "证明材料", "备查材料", "佐证资料", "考核佐证材料", "查阅材料",
                                     "检查材料", "应提供材料", "所需材料", "佐证", "备查资料", "考核依据", "督察依据", "检查依据",
@@ -92,7 +97,6 @@ COLUMNS: tuple[Column, ...] = (
 
 # Level columns of published tables; fzzf's own layout uses 层级 + 标题 instead. Offices name
 # them after what they do: 考核/督察/检查/评价… + 项目 (the higher level) or 内容/要点/事项.
-SUBJECT_WORDS = ("考核", "督察", "督查", "检查", "评价", "考评", "测评", "评估", "核查", "评审", "验收")
 LEVEL_ALIASES: dict[str, tuple[str, ...]] = {
     "level1": ("一级指标", "一级", "一级指标名称", "一级标题", "任务分类", "检查重点", "指标类别", "考核类别", "类别",
                "考核维度", "评价维度", "项目类别", "指标分类", "大项")
@@ -114,6 +118,7 @@ RESULT_HEADERS = (
 )
 FIELD_NAMES: dict[str, str] = {c.field: c.header for c in COLUMNS} | {
     "level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "level4": "四级指标", "content": "考核内容",
+    "merged": "上级指标（向下合并的列）",
 }
 IGNORE_WORDS = ("ignore", "忽略", "不导入", "跳过", "-")
 

@@ -19,6 +19,7 @@ from .tree import Node
 
 # veto / grade_cap are defined by the checklist format; produced only once the loader knows them.
 VETO_SUPPORTED = "veto" in ITEM_KEYS
+_SAYS_NOTHING = {"发生", "有", "存在", "出现", "如有", "发现", "凡", "如发生", "一经发现", "一旦发生", "发生此类情形"}
 
 
 @dataclass
@@ -100,6 +101,9 @@ def _apply(reading: Rule, node: Node, kind: str, points: float | None, report: R
     if reading.method is not None:
         out.fields["method"] = reading.method
         out.fields.update(reading.fields)
+        for s in out.fields.get("shortfalls", ()):
+            if s["text"] in _SAYS_NOTHING:  # 发生的扣5分: the condition is the item itself
+                s["text"] = node.title
         if points is None:
             out.points = reading.points
     if reading.veto or reading.grade_cap:

@@ -29,6 +29,7 @@ from .text import fmt_number
 _AMT = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十]+|半)"
 _DEDUCT = r"(?:扣|减)(?:除|减|去)?"
 _PER_CASE = re.compile(r"每[^，,。；;：:]{0,40}?" + _DEDUCT + r"\s*" + _AMT + r"\s*分")
+_PER_ONE = re.compile(r"(?:一|1)\s*(?:次|处|件|起|人次|人|项|例|卷|宗|份|个)\s*[，,]?\s*" + _DEDUCT + r"\s*" + _AMT + r"\s*分")
 _PER_CASE_SLASH = re.compile(_DEDUCT + r"\s*" + _AMT + r"\s*分\s*/\s*[处项次个件例条人卷宗起份]")
 _RANGE = re.compile(_DEDUCT + r"\s*" + _AMT + r"\s*(?:分)?\s*[-－—–~～至到]\s*" + _AMT + r"\s*分")
 _FIXED = re.compile(_DEDUCT + r"\s*" + _AMT + r"\s*分")
@@ -143,18 +144,36 @@ class _Clause:
     amounts: tuple[float, ...] = ()
 
 
+_AMOUNT_PHRASE = re.compile(r"(?:" + _DEDUCT + r"|得|计|给|记|加)\s*" + _AMT + r"\s*分|不得分|不计分|不给分|得零分")
+
+
 def clauses(text: str) -> list[str]:
-    """A rule text cut into clauses: at ；。 and line breaks, and before 1. / （1） / ① inside a line."""
+    """A rule text cut into clauses: at ；。 and line breaks, before 1. / （1） / ① inside a
+    line, and at commas when a sentence states several amounts (完成的得5分，部分完成的得3分)."""
     out = []
     for part in _CLAUSE_SPLIT.split(_nfkc(text)):
         part = _ENUM.sub("", part).strip(" ，,、")
-        if part:
+        if not part:
+            continue
+        if len(_AMOUNT_PHRASE.findall(part)) < 2:
             out.append(part)
+            continue
+        pending = ""
+        for piece in re.split(r"[，,]", part):
+            pending = f"{pending}，{piece}" if pending else piece
+            if _AMOUNT_PHRASE.search(piece):
+                out.append(pending.strip(" ，,、"))
+                pending = ""
+        if pending.strip(" ，,、"):
+            if out:
+                out[-1] = f"{out[-1]}，{pending.strip(' ，,、')}"  # a limit after the amounts (扣完为止)
+            else:
+                out.append(pending.strip(" ，,、"))
     return out
 
 
 def _classify(clause: str) -> _Clause:
-    m = _PER_CASE.search(clause) or _PER_CASE_SLASH.search(clause)
+    m = _PER_CASE.search(clause) or _PER_CASE_SLASH.search(clause) or _PER_ONE.search(clause)
     if m:
         return _Clause(clause, "per_case", (amount(m.group(1)),))
     m = _RANGE.search(clause)

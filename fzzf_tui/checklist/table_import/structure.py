@@ -244,7 +244,8 @@ class TreeBuilder:
         else:
             if len(stack) >= MAX_DEPTH:
                 self.report.error(tok.ref, f"层级超过 {MAX_DEPTH} 级，无法导入（请检查编号样式是否一致）")
-            node = parent.add(Node(title=tok.title, label=label, numbering=tok.numbering, group=tok.group, ref=tok.ref))
+            node = parent.add(Node(title=tok.title, label=label, numbering=tok.numbering, group=tok.group, ref=tok.ref,
+                                   tree=self))
         stack.append(node)
         if tok.points is not None:
             node.values["title_points"], node.refs["title_points"] = tok.points, tok.ref
@@ -345,7 +346,7 @@ class TreeBuilder:
             by_code.setdefault(code, node)
 
     def new_row_node(self, r: int, title: str, ref: str) -> Node:
-        node = Node(title=title, row=r, ref=ref or self.first_ref(r))
+        node = Node(title=title, row=r, ref=ref or self.first_ref(r), tree=self)
         label = self.scalar(r, "label", inherit=False)
         if label is not None:
             node.label = label[0]

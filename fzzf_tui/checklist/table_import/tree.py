@@ -25,6 +25,7 @@ class Node:
     refs: dict[str, str] = field(default_factory=dict)  # field → cell
     children: list["Node"] = field(default_factory=list)
     parent: "Node | None" = None
+    tree: Any = None  # the TreeBuilder (table) it came from, for naming its cells
 
     def add(self, child: "Node") -> "Node":
         child.parent = self
