@@ -131,6 +131,7 @@ def _items_sheet(w: _Writer, checklist: Checklist | None) -> None:
         letter = get_column_letter(index[field_])
         dv.add(f"{letter}3:{letter}{last}")
         ws.add_data_validation(dv)
+    _print_setup(ws, "2:2")
 
 
 def _write_item(w: _Writer, ws: Any, row: int, item: Item, c: Checklist, depth: int, index: dict[str, int], st: dict) -> int:
@@ -232,34 +233,101 @@ def _info_sheet(w: _Writer, checklist: Checklist | None) -> None:
             ws.cell(row=r, column=col).border = st["border"]
     for col, width in zip((1, 2, 3), (20, 60, 60)):
         ws.column_dimensions[get_column_letter(col)].width = width
+    _print_setup(ws)
 
 
 GUIDE = """\
-如何用本工作簿编写检查清单
+如何填写本模板
 
-1. 在“清单信息”工作表填写清单编号、标题、检查类型、版本等（带说明的每一项）。
-2. 在“指标”工作表从第 3 行起每行填写一项指标，上级指标写在它的下级之前。
-   · 层级：1 为一级指标，2 为二级……（每行最多比上一行深一级）。
-   · 编号：如 1、1.1、1.1.1，可留空由程序按层级和序号生成。
-   · 分值：末级指标必填；上级指标的分值等于下级之和（可留空自动求和）。
-   · 责任单位、佐证材料等可以有多项：在单元格内换行（Alt+Enter），每行一项。
-     单位名称中的“、”（如“市、县两级政府”）不会被拆开。
-   · 评分方法：分档评分、是否达到、按处扣分、直接打分、只记问题；留空用默认方法。
-     评分标准写有“每发现1处扣0.5分”而评分方法、档次/扣分都留空时，自动识别为按处扣分。
-   · 档次/扣分：分档评分写“完全达到：1”“基本达到：0.8”…（每行一个）；
-     按处扣分写“每处扣0.5分，最低0分”。留空用“清单信息”中的默认值。
-   · 类型：第一级的加分项、减分项在此注明；普通指标留空。
-3. 导入：fzzf import-checklist 本文件.xlsx -o checklists/清单编号.yaml
-   有错误时会列出“工作表!单元格”和原因，不会写出文件；加 --lenient 可跳过可修正的错误。
-   也可以把 .xlsx 直接放进清单目录（checklists/）。
+一、在“清单信息”工作表填写清单编号、标题、检查类型、版本等，每一项右边都有说明。
+二、在“指标”工作表从第 3 行起，每行填写一项指标，上级指标写在它的下级之前。
+    “填写示例”工作表有几行填好的示范，可以对照着填（示例不会被导入）。
+    · 层级：一级指标填 1，二级指标填 2……每一行最多比上一行深一级。
+    · 编号：可以不填，导入时按层级自动编排（1、1.1、1.1.1）。
+    · 分值：每个末级指标都要填；上级指标可以不填，自动等于下级之和。
+    · 评分方法（点单元格右边的小箭头选择）：
+        分档评分——按“完全达到、基本达到、部分达到、未达到”等档次打分；
+        是否达到——只判断达到还是未达到；
+        按处扣分——每发现一处问题扣一定分数，在“档次/扣分”栏写明，如“每处扣0.5分，最低0分”；
+        逐项扣分——列出几种扣分情形，检查时勾选出现了哪几种，在“档次/扣分”栏每行写一种，
+                  如“未建立制度：扣2分”；
+        直接打分——由检查人员直接给出得分；
+        只记问题——不打分，只记录发现的问题。
+      不填时用“清单信息”中的默认评分方法；评分标准写有“每发现1处扣0.5分”时，按处扣分。
+    · 责任单位、佐证材料等有好几项时，在同一个单元格里换行填写（按 Alt+回车），每行一项。
+      单位名称中的“、”（如“市、县两级政府”）不会被拆开。
+    · 加分项、减分项：在第一级指标的“类型”栏选择，它下面的指标自动跟随。
+三、填好后保存，交给清单维护人员导入：在程序首页打开命令面板，选择“从表格导入清单”，
+    先看预览，确认无误再保存。如有问题，会指出是哪一个单元格、什么问题，改好后重新导入即可。
 
-也可以直接导入文件中印发的指标表（如“一级指标 | 二级指标 | 三级指标 | 分值 | 责任单位”）：
-程序会跳过表头上方的标题行，识别常见列名，合并单元格和空白单元格沿用上方的值，
-按“一、（一）1.（1）①”等编号样式分出层级，分值可写“2分”。列名识别不了时用
---map 列=列名 指定，如 --map D=分值。
+上级印发的评分表（Excel 或 Word）也可以直接导入，不必先改成本模板的格式：表头上方的
+标题、“被督察单位：____”之类的填写栏、合并的单元格、“一、（一）1.（1）①”等编号、
+“（20分）”“最高加5分”“每发现1处扣0.5分”“未…的扣2分”等写法都能识别。
+
+打印：各工作表已设为 A4 横向、按页宽缩放，每页重复列名行。
 
 可识别的列名：
 """
+
+EXAMPLE_SHEET = "填写示例"
+# Worked rows for the 填写示例 sheet: a section and one item per common scoring method.
+EXAMPLES: tuple[dict[str, Any], ...] = (
+    {"code": "1", "depth": 1, "label": "一、", "title": "执法公示", "points": 10,
+     "note": "上级指标：分值等于下级之和，评分方法不填"},
+    {"code": "1.1", "depth": 2, "label": "（一）", "title": "公示执法主体、职责和权限", "points": 4,
+     "method": "分档评分", "criteria": "全部公示为完全达到；公示不全为基本达到或部分达到；未公示为未达到",
+     "evidence": "公示网页截图\n执法主体清单", "units": "市司法局\n各执法部门"},
+    {"code": "1.2", "depth": 2, "label": "（二）", "title": "按时公示行政处罚决定", "points": 3,
+     "method": "按处扣分", "rule": "每处扣0.5分，最低0分", "criteria": "每发现1件未按时公示扣0.5分，扣完为止",
+     "evidence": "行政处罚决定公示记录", "units": "各执法部门"},
+    {"code": "1.3", "depth": 2, "label": "（三）", "title": "公示执法人员信息", "points": 3,
+     "method": "逐项扣分", "rule": "未公示执法人员名单：扣2分\n公示信息不全：扣1分",
+     "criteria": "未公示执法人员名单的扣2分；公示信息不全的扣1分", "units": "市司法局"},
+    {"code": "2", "depth": 1, "label": "二、", "title": "执法工作获得省级以上表彰", "points": 2,
+     "method": "是否达到", "kind": "加分项", "criteria": "获得省级以上表彰的加2分"},
+)
+
+
+def _print_setup(ws: Any, title_rows: str | None = None) -> None:
+    """A4 landscape, fit to the page width, the header row repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _examples_sheet(w: _Writer) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    st = _styles()
+    ws = w.wb.create_sheet(EXAMPLE_SHEET)
+    w.where = "填写示例"
+    w.put(ws, 1, 1, "填写示例：照这几行的样子在“指标”工作表填写（本页不会被导入）").font = Font(bold=True, size=12)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+    for c, col in enumerate(COLUMNS, 1):
+        cell = w.put(ws, 2, c, col.header)
+        cell.font = st["head_font"]
+        cell.fill = st["head_fill"]
+        cell.border = st["border"]
+        cell.alignment = st["center"]
+        ws.column_dimensions[get_column_letter(c)].width = WIDTHS.get(col.field, 12)
+    for r, example in enumerate(EXAMPLES, 3):
+        for c, col in enumerate(COLUMNS, 1):
+            cell = w.put(ws, r, c, example.get(col.field), text=col.field in ("code", "label", "title", "text"))
+            cell.alignment = st["wrap"]
+            cell.border = st["border"]
+            if example["depth"] == 1 and "method" not in example:
+                cell.fill = st["section_fill"]
+    ws.freeze_panes = "A3"
+    _print_setup(ws, "2:2")
 
 
 def _guide_sheet(w: _Writer) -> None:
@@ -286,6 +354,7 @@ def _guide_sheet(w: _Writer) -> None:
         w.put(ws, r, 2, doc).alignment = Alignment(wrap_text=True, vertical="top")
         w.put(ws, r, 3, aliases).alignment = Alignment(wrap_text=True, vertical="top")
         r += 1
+    _print_setup(ws)
 
 
 def checklist_workbook(checklist: Checklist | None) -> Any:
@@ -293,6 +362,8 @@ def checklist_workbook(checklist: Checklist | None) -> Any:
     w = _Writer()
     _items_sheet(w, checklist)
     _info_sheet(w, checklist)
+    if checklist is None:
+        _examples_sheet(w)
     _guide_sheet(w)
     if checklist is not None:
         w.wb.properties.title = checklist.title

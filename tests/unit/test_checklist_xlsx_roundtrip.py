@@ -147,7 +147,7 @@ def test_editing_a_leaf_without_its_section_names_the_section_cell(plugins, tmp_
 def test_template_is_empty_and_documented(tmp_path: Path) -> None:
     path = write_template(tmp_path / "模板.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["指标", "清单信息", "填写说明"]
+    assert wb.sheetnames == ["指标", "清单信息", "填写示例", "填写说明"]
     ws = wb["指标"]
     assert [c.value for c in ws[2]] == [c.header for c in COLUMNS]
     assert all(c.comment is not None and c.comment.text for c in ws[2])
@@ -159,6 +159,32 @@ def test_template_is_empty_and_documented(tmp_path: Path) -> None:
         import_checklist_xlsx(path)
     text = str(exc.value)
     assert "没有任何指标" in text and "清单信息!B4" in text and "清单信息!B5" in text
+
+
+def test_template_prints_on_a4_landscape_and_speaks_office_language(tmp_path: Path) -> None:
+    wb = load_workbook(write_template(tmp_path / "模板.xlsx"))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert wb["指标"].print_title_rows == "$2:$2"  # the column names on every page
+    guide = "\n".join(str(c.value) for row in wb["填写说明"].iter_rows() for c in row if c.value)
+    assert "fzzf" not in guide and "--" not in guide and "import-checklist" not in guide
+    assert "从表格导入清单" in guide and "逐项扣分" in guide
+
+
+def test_template_worked_examples_are_valid_and_not_imported(tmp_path: Path) -> None:
+    path = write_template(tmp_path / "模板.xlsx")
+    ws = load_workbook(path)["填写示例"]
+    rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if any(v is not None for v in r)]
+    assert 3 <= len(rows) <= 6
+    heads = [c.value for c in ws[2]]
+    methods = {r[heads.index("评分方法")] for r in rows} - {None}
+    assert methods == {"分档评分", "按处扣分", "逐项扣分", "是否达到"}
+    example = import_checklist_xlsx(path, sheet="填写示例", id="example", title="示例", type="专项督察", version="1")
+    assert example.warnings == [] and example.checklist.leaf_count == 4
+    assert example.checklist.item("1.3").method == "itemized"
+    filled = fill_template(tmp_path / "填好.xlsx", [[1, "1", None, "有制度", 5, "是否达到"]], INFO)
+    assert [i.title for i in import_checklist_xlsx(filled).checklist.walk()] == ["有制度"]  # examples left out
 
 
 def fill_template(path: Path, rows: list[list[Any]], info: dict[str, Any]) -> Path:

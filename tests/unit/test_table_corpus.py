@@ -267,3 +267,14 @@ def test_an_extra_section_holding_capped_bonus_and_penalty(folder: Path) -> None
     assert c.item("2.1").note == "原文附加项之加分项"
     report = score_inspection(c, [Result("2.1.1", "符合"), Result("2.1.2", "符合"), Result("2.2.2", 1)])
     assert report.bonus == 5 and report.penalty == 3  # the 加分项 adds at most its cap
+
+
+def test_the_docs_list_every_column_name_the_import_knows() -> None:
+    from fzzf_tui.checklist.table_import.layout import COLUMNS, LEVEL_ALIASES, RESULT_HEADERS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "importing-tables.md").read_text(encoding="utf-8")
+    vocabulary = doc.split("## Column vocabulary", 1)[1]
+    names = [a for aliases in LEVEL_ALIASES.values() for a in aliases] + list(RESULT_HEADERS)
+    names += [a for col in COLUMNS for a in (col.header, *col.aliases) if not a.isascii()]
+    missing = [n for n in names if n not in vocabulary]
+    assert not missing, missing

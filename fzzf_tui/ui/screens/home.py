@@ -255,45 +255,15 @@ class HomeScreen(Screen):
             out.append((f"按状态筛选：{status}", lambda st=status: self._set_status(st), "检查列表只显示该状态"))
         for key, label, _, _ in SORTS:
             out.append((f"排序：{label}", lambda k=key: self._set_sort(k), "按该列排序"))
-        out.append(("从 Excel 导入清单…", self.import_checklist, "把指标表（.xlsx）转换为清单，保存到数据目录的 checklists 文件夹"))
+        out.append(("从表格导入清单…", self.import_checklist,
+                    "把评分表（Excel .xlsx 或 Word .docx）转换为清单：先预览识别结果，确认后保存到数据目录的 checklists 文件夹"))
         return out
 
     def import_checklist(self) -> None:
-        """Ask for an indicator table; import it into the data dir's checklists folder."""
-        from .dialogs import PromptDialog
+        """Import a published table (.xlsx/.docx) into the data dir's checklists folder: preview, then save."""
+        from .import_checklist import ImportChecklistScreen
 
-        def save(values: dict[str, Any]) -> str | None:
-            from pathlib import Path
-
-            from ...checklist.xlsx_import import import_checklist_xlsx, write_yaml
-            from ...locations import data_dir
-
-            raw = str(next(iter(values.values()), "")).strip().strip('"')
-            if not raw:
-                return "请输入 .xlsx 文件路径"
-            try:
-                note = ""
-                try:
-                    result = import_checklist_xlsx(Path(raw).expanduser())
-                except FzzfError as exc:
-                    if "缺少检查类型" not in str(exc):
-                        raise
-                    # A foreign table rarely states its type: take 专项督察 and say so.
-                    result = import_checklist_xlsx(Path(raw).expanduser(), type="专项督察")
-                    note = "；表中未写检查类型，已设为“专项督察”，可在清单文件中修改"
-                target = data_dir() / "checklists" / f"{result.checklist.id}.yaml"
-                if target.exists():
-                    return f"清单文件已存在：{target}（请先改名或删除旧文件）"
-                write_yaml(result.checklist, target)
-            except FzzfError as exc:
-                lines = str(exc).splitlines()
-                return "\n".join(lines[:6]) + ("\n…" if len(lines) > 6 else "")
-            self.app.reload_plugins()  # the wizard sees the new checklist
-            warn = f"（{len(result.warnings)} 条提示，可用 fzzf import-checklist 查看）" if result.warnings else ""
-            self.notify(f"已导入清单 {result.checklist.id}：{result.checklist.title} → {target}{warn}{note}", title="导入清单", timeout=10)
-            return None
-
-        self.app.push_screen(PromptDialog(save, "从 Excel 导入清单", "文件路径", hint="指标表 .xlsx（可含标题行、合并单元格）；导入后在新建检查中可选"))
+        self.app.push_screen(ImportChecklistScreen())
 
     def _set_status(self, status: str) -> None:
         self.status_filter = status
