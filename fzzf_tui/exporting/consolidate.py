@@ -30,6 +30,14 @@ memory). Sheets, each with a title in row 1 and the header in row 2:
                filled red by one conditional format on ``$K="逾期"``; auto-filter, A4 landscape.
 ``未纳入文件``  A 文件 | B 原因: every input not consolidated (unreadable, not an inspection,
                tampered bundle, a copy of an inspection counted elsewhere, copies that disagree).
+``自评虚高``    (after 分项对比) only when some unit's 自查自评 is in its file: per checklist a block (title row,
+               header row 被检查单位 | 自评分 | 督察分 | 自评虚高 | 自评进度 | then one column per
+               top-level section with that section's 自评虚高), units in ranking order.
+               自评虚高 = 自评分 − 督察分 (each scored by the engine on its own answers).
+
+The 排名 sheet also gets, right of 备注: V 自评分 | W 自评虚高 (blank for a unit without
+自评). The figures are on :class:`Entry` (:attr:`Entry.self_comparison`) and in
+:meth:`ConsolidateReport.to_dict` (``self_total``, ``self_excess``, ``self_excess_sections``).
 
 Copies of one inspection (same id) are verified in full and counted once when they agree (see
 :func:`_dedupe`); copies that disagree are all listed under 未纳入文件 with why.
@@ -46,6 +54,9 @@ from typing import Any, Callable, Iterable
 from ..checklist.model import Checklist, snapshot_hash
 from ..errors import ExportError, FzzfError
 from ..inspection import Finding, Result, ScoreReport, score_inspection
+from ..inspection.self_check import SelfAssessment, SelfComparison
+from ..inspection.self_check import compare as compare_self
+from ..inspection.self_check import from_tables as self_assessments_from
 from ..inspection.store import FILE_FORMAT, SUFFIX
 from .data import MetaFields, sort_findings
 from .files import place, target_path, temp_path
@@ -53,6 +64,7 @@ from .files import place, target_path, temp_path
 BUNDLE_SUFFIX = ".fzzf.zip"
 MAX_FILE_BYTES = 256 * 1024 * 1024  # an inspection file is read whole; refuse absurd ones
 RANKING, COMPARISON, LEDGER, SKIPPED = "排名", "分项对比", "整改台账", "未纳入文件"
+SELF_EXCESS = "自评虚高"
 SHEET_NAMES = (RANKING, COMPARISON, LEDGER, SKIPPED)
 SEVERITIES = ("一般", "较重", "严重")
 DONE_STATUSES = ("已整改", "已销号")  # rectified: no longer overdue
@@ -62,8 +74,9 @@ FIRST_DATA_ROW = 3
 RANKING_HEADERS = (
     "名次", "被检查单位", "检查类型", "检查清单", "得分", "满分", "得分率", "等次", "完成度", "进度",
     "一般问题", "较重问题", "严重问题", "未销号", "逾期", "检查状态", "检查日期", "检查编号", "审计校验", "文件", "备注",
+    "自评分", "自评虚高",
 )
-RANKING_WIDTHS = (6, 28, 10, 30, 9, 8, 9, 12, 9, 8, 9, 9, 9, 8, 6, 9, 12, 18, 10, 40, 40)
+RANKING_WIDTHS = (6, 28, 10, 30, 9, 8, 9, 12, 9, 8, 9, 9, 9, 8, 6, 9, 12, 18, 10, 40, 40, 9, 9)
 LEDGER_HEADERS = (
     "序号", "被检查单位", "检查类型", "指标编号", "问题", "整改要求", "责任单位", "整改时限", "状态", "复查意见",
     "是否逾期", "严重程度", "检查编号", "问题编号",
@@ -85,6 +98,21 @@ class Entry(MetaFields):
     audit_head: str
     verification: str  # 通过 / 未通过：… / "" (not checked)
     notes: list[str] = field(default_factory=list)
+    # the unit's 自查自评 (table ``self_results``), never mixed with the inspectors' results
+    self_assessments: dict[str, SelfAssessment] = field(default_factory=dict)
+    results: dict[str, Result] = field(default_factory=dict, repr=False)
+    _comparison: SelfComparison | None = field(default=None, repr=False)
+
+    @property
+    def has_self(self) -> bool:
+        return any(a.answered for a in self.self_assessments.values())
+
+    @property
+    def self_comparison(self) -> SelfComparison:
+        """自评分 vs 督察分 of this unit, per section (自评虚高 = 自评 − 督察)."""
+        if self._comparison is None:
+            self._comparison = compare_self(self.checklist, self.results, self.self_assessments, self.report)
+        return self._comparison
 
     @property
     def group(self) -> tuple[str, str]:
@@ -131,6 +159,7 @@ class ConsolidateReport:
                     "points_provisional": e.report.points_provisional,
                     "findings": len(e.findings), "open_findings": sum(1 for f in e.findings if f.is_open),
                     "verification": e.verification, "notes": e.notes,
+                    **self_excess_dict(e),
                 }
                 for e in self.included
             ],
@@ -138,6 +167,19 @@ class ConsolidateReport:
             "findings": self.findings,
             "overdue": self.overdue,
         }
+
+
+def self_excess_dict(e: Entry) -> dict[str, Any]:
+    """自评虚高 figures of one entry (None where the unit has no 自评 or a side is 未评)."""
+    if not e.has_self:
+        return {"self_total": None, "self_excess": None, "self_excess_sections": {}, "self_complete": None}
+    comp = e.self_comparison
+    return {
+        "self_total": comp.self_total,
+        "self_excess": comp.total_gap,
+        "self_excess_sections": {s.code: s.gap for s in comp.sections},
+        "self_complete": comp.complete,
+    }
 
 
 # -- inputs ----------------------------------------------------------------------------------
@@ -239,7 +281,8 @@ class Reader:
         if audit:
             last = audit.get(str(max(int(k) for k in audit)))
             head = str((last or {}).get("hash", ""))
-        return Entry(path, dict(meta), checklist, sort_findings(checklist, findings), report, len(audit), head, verification)
+        return Entry(path, dict(meta), checklist, sort_findings(checklist, findings), report, len(audit), head, verification,
+                     self_assessments=self_assessments_from(tables, checklist), results=results)
 
 
 def _reason(exc: BaseException, path: Path) -> str:
@@ -504,9 +547,54 @@ def _ranking_sheet(wb: Any, cell: _Cells, groups: list[list[Entry]], today: date
                 sev["一般"], sev["较重"], sev["严重"], sum(1 for f in e.findings if f.is_open), e.overdue(today),
                 cell.text(ws, e.meta.get("status", "")), cell.text(ws, e.meta.get("date", "")), cell.text(ws, e.id),
                 cell.text(ws, e.verification or "未校验"), cell.text(ws, str(e.source)), cell.text(ws, "；".join(notes)),
+                *_self_cells(cell, ws, e),
             ])
             rows += 1
     ws.auto_filter.ref = f"A2:{get_column_letter(len(RANKING_HEADERS))}{rows + 2}"
+
+
+def _self_cells(cell: _Cells, ws: Any, e: Entry) -> list[Any]:
+    """排名 V–W: 自评分 and 自评虚高 (blank without a 自评)."""
+    if not e.has_self:
+        return [None, None]
+    comp = e.self_comparison
+    total = cell(ws, comp.self_total, fmt=cell.points) if comp.self_total is not None else "未自评"
+    gap = cell(ws, comp.total_gap, fmt=SIGNED_POINTS) if comp.total_gap is not None else "—"
+    return [total, gap]
+
+
+SIGNED_POINTS = '+0.00;"−"0.00;0.00'
+
+
+def _self_excess_sheet(wb: Any, cell: _Cells, groups: list[list[Entry]]) -> None:
+    """自评虚高 per unit and per top-level section, one block per checklist."""
+    with_self = [[e for e in g if e.has_self] for g in groups]
+    with_self = [g for g in with_self if g]
+    if not with_self:
+        return
+    widest = max(len(g[0].checklist.items) for g in with_self)
+    ws = _sheet(wb, SELF_EXCESS, (28, 10, 10, 10, 10) + (12,) * widest, title_rows=None)
+    ws.freeze_panes = "B1"
+    ws.append([cell(ws, "自评虚高：单位自评分与督察分之差（自评 − 督察，正数为自评偏高）", font=cell.title_font)])
+    for group in with_self:
+        sections = list(group[0].checklist.items)
+        ws.append([])
+        ws.append([cell(ws, f"{group[0].type} · {group[0].group_title}（{len(group)} 个单位有自评）", font=cell.group_font)])
+        ws.append(cell.headers(ws, ["被检查单位", "自评分", "督察分", "自评虚高", "自评进度"]
+                               + [f"{s.code} {s.title}" for s in sections]))
+        for e in group:
+            comp = e.self_comparison
+            answered = comp.self_report
+            values = [
+                cell.text(ws, e.unit),
+                cell(ws, comp.self_total, fmt=cell.points) if comp.self_total is not None else "未自评",
+                cell(ws, comp.inspected_total, fmt=cell.points) if comp.inspected_total is not None else "未评",
+                cell(ws, comp.total_gap, fmt=SIGNED_POINTS) if comp.total_gap is not None else "—",
+                cell(ws, answered.progress, fmt=cell.percent),
+            ]
+            for s in comp.sections:
+                values.append(cell(ws, s.gap, fmt=SIGNED_POINTS) if s.gap is not None else "—")
+            ws.append(values)
 
 
 def _comparison_sheet(wb: Any, cell: _Cells, groups: list[list[Entry]]) -> None:
@@ -603,6 +691,7 @@ def write_workbook(report: ConsolidateReport, target: Path, today: date, force: 
     groups = ranked_groups(report.included)
     _ranking_sheet(wb, cell, groups, today, len(report.included))
     _comparison_sheet(wb, cell, groups)
+    _self_excess_sheet(wb, cell, groups)  # only when some unit has a 自评
     _ledger_sheet(wb, cell, [e for g in groups for e in g], today, report.overdue)
     _skipped_sheet(wb, cell, report.skipped)
     try:

@@ -8,6 +8,8 @@ Sheets, in order:
 
 ``检查信息``, ``评分汇总``, ``评分明细``  the score sheets, built in :mod:`.score_sheets`
              (layouts documented there).
+``自评与督察差异``  only when the unit's 自查自评 is in the file (it also adds 自评 columns to
+             评分明细): see :mod:`.self_check_sheets`.
 ``问题清单``  rows 1–2 title, row 3 header
              序号 | 问题编号 | 指标编号 | 指标内容 | 问题描述 | 佐证材料 | 严重程度 | 状态 | 记录人 |
              记录日期; 佐证材料 lists text and files (name, size, full SHA-256). 整改要求,
@@ -73,6 +75,7 @@ from .cells import (
     to_date,
 )
 from .data import InspectionData, as_data
+from .self_check_sheets import add_self_check_sheets
 from .score_sheets import (
     DETAIL,
     INFO,
@@ -266,6 +269,7 @@ def build_workbook(source: Any) -> Workbook:
     add_info_sheet(wb, data)
     add_summary_sheet(wb, data)
     add_detail_sheet(wb, data)
+    add_self_check_sheets(wb, data)  # only when the unit's 自评 is in the file
     add_findings_sheet(wb, data)
     add_rectification_sheet(wb, data)
     add_identity_sheet(wb, data)

@@ -482,7 +482,8 @@ class Inspection:
             severity=validate_severity(severity),
             requirement=check_text((requirement or "").strip(), "整改要求"),
             units=units_t,
-            due=validate_due(due),
+            # a campaign's inspection gives findings its 整改时限 unless one is given
+            due=validate_due(due if due not in (None, "") else self.meta.get("default_due", "")),
             status="待整改",
             history=({"at": ts, "who": self.who, "action": "创建", "status": "待整改"},),
             created_by=self.who,

@@ -31,6 +31,7 @@ HOME = [
     Binding("a", "archive", "归档", id="home.archive", show=False),
     Binding("ctrl+r", "refresh", "刷新列表", id="home.refresh", show=False),
     Binding("escape", "clear_filter", "清除筛选", id="home.clear_filter", show=False),
+    Binding("t", "campaigns", "督察任务", id="home.campaigns"),
 ]
 
 # The table's own "enter" is what fires on the home screen; it carries the description.
@@ -105,6 +106,20 @@ SUMMARY = [
     Binding("escape", "back", "返回", id="summary.back"),
 ]
 
+CAMPAIGNS = [
+    Binding("ctrl+r", "refresh", "刷新", id="campaigns.refresh", show=False),
+    Binding("escape", "back", "返回", id="campaigns.back"),
+]
+CAMPAIGNS_TABLE = [Binding("enter", "select_cursor", "打开", id="campaigns.open_row")]
+
+CAMPAIGN = [
+    Binding("f", "forms", "生成自查表", id="campaign.forms"),
+    Binding("i", "import_self_check", "导入自查表", id="campaign.import"),
+    Binding("ctrl+r", "refresh", "刷新", id="campaign.refresh", show=False),
+    Binding("escape", "back", "返回", id="campaign.back"),
+]
+CAMPAIGN_TABLE = [Binding("enter", "select_cursor", "进入检查", id="campaign.open_unit")]
+
 FORM = [
     Binding("ctrl+s", "save", "保存", id="form.save", priority=True),
     Binding("escape", "cancel", "取消", id="form.cancel"),
@@ -133,6 +148,8 @@ GROUPS: dict[str, list[Binding]] = {
     "问题清单": FINDINGS_TABLE + FINDINGS,
     "合并冲突": CONFLICTS_TABLE + CONFLICTS,
     "汇总": SUMMARY,
+    "督察任务列表": CAMPAIGNS_TABLE + CAMPAIGNS,
+    "督察任务（各单位）": CAMPAIGN_TABLE + CAMPAIGN,
     "表单与对话框": FORM + CONFIRM,
     "搜索": SEARCH,
     "帮助与日志": VIEWER,

@@ -171,6 +171,11 @@ class HomeScreen(Screen):
         # Never wait for plugins on the UI thread: the wizard opens once they are loaded.
         self.app.with_plugins(lambda plugins: self.app.push_screen(NewInspectionScreen(), created))
 
+    def action_campaigns(self) -> None:
+        from .campaign import CampaignListScreen
+
+        self.app.push_screen(CampaignListScreen())
+
     def action_focus_filter(self) -> None:
         self.query_one("#home-filter", Input).focus()
 
@@ -255,6 +260,7 @@ class HomeScreen(Screen):
             out.append((f"按状态筛选：{status}", lambda st=status: self._set_status(st), "检查列表只显示该状态"))
         for key, label, _, _ in SORTS:
             out.append((f"排序：{label}", lambda k=key: self._set_sort(k), "按该列排序"))
+        out.append(("督察任务…", self.action_campaigns, "各督察任务的单位、自查表和进度（按键 t）"))
         out.append(("从表格导入清单…", self.import_checklist,
                     "把评分表（Excel .xlsx 或 Word .docx）转换为清单：先预览识别结果，确认后保存到数据目录的 checklists 文件夹"))
         return out

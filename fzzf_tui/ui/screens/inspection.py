@@ -31,7 +31,7 @@ from ..widgets.status_header import StatusHeader
 if TYPE_CHECKING:
     from .finding_form import FindingForm, FindingStatusDialog
 
-FILTERS = (("all", "全部"), ("todo", "未评"), ("issue", "有问题"), ("na", "不涉及"))
+FILTERS = (("all", "全部"), ("todo", "未评"), ("issue", "有问题"), ("na", "不涉及"), ("differ", "自评不一致"))
 FILTER_NAMES = dict(FILTERS)
 SCORING_ACTIONS = {
     "score_digit", "case_add", "case_remove", "not_applicable", "note", "clear", "add_finding",
@@ -72,6 +72,10 @@ class InspectionScreen(Screen):
         self._last_value: Any = None
         self._resumed_once = False
         self._last_binding_state: tuple = ()
+        from ...inspection.self_check import read_self_results, self_report
+
+        self.self_results = read_self_results(inspection)  # the unit's 自评 (never changed here)
+        self.self_scored = self_report(self.checklist, self.self_results) if self.self_results else None
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -171,6 +175,10 @@ class InspectionScreen(Screen):
             return r is None or not r.is_scored
         if mode == "na":
             return r is not None and r.na
+        if mode == "differ":
+            from ...inspection.self_check import differs
+
+            return differs(self.checklist.item(code), r, self.self_results.get(code))
         return bool(self._findings_by_code.get(code))
 
     def compute_views(self) -> dict[str, NodeView]:
@@ -270,17 +278,24 @@ class InspectionScreen(Screen):
         detail = self.query_one(ItemDetail)
         if item is None or (not force and detail.code == item.code):
             return
-        detail.show(
-            item.code,
-            render_item(
-                item,
-                self.checklist.ancestors(item.code),
-                self.inspection.result(item.code) if item.is_leaf else None,
-                self.report.nodes.get(item.code),
-                self._findings_by_code.get(item.code, []),
-                self.digit_key,
-            )
+        text = render_item(
+            item,
+            self.checklist.ancestors(item.code),
+            self.inspection.result(item.code) if item.is_leaf else None,
+            self.report.nodes.get(item.code),
+            self._findings_by_code.get(item.code, []),
+            self.digit_key,
         )
+        if item.is_leaf and self.self_results:
+            text.append_text(self._self_block(item))
+        detail.show(item.code, text)
+
+    def _self_block(self, item: Item):
+        from ...inspection.self_check import compare
+        from ..widgets.self_check import self_block
+
+        comp = compare(self.checklist, self.inspection.results(), self.self_results, self.report, self.self_scored)
+        return self_block(item, self.self_results.get(item.code), self.inspection.result(item.code), comp.leaf_gap(item))
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         event.stop()

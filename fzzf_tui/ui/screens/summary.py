@@ -109,6 +109,7 @@ class SummaryScreen(Screen):
             yield Static("各部分得分", classes="section-title")
             yield ScoreBars(id="summary-bars")
             yield Static(id="summary-findings")
+            yield Static(id="summary-self")
         yield KeyBar(classes="key-bar")
 
     def on_mount(self) -> None:
@@ -122,7 +123,25 @@ class SummaryScreen(Screen):
         self.query_one("#summary-totals", Static).update(totals_text(ins))
         self.query_one(ScoreBars).set_bars(section_bars(ins))
         self.query_one("#summary-findings", Static).update(findings_table(ins))
+        self._refresh_self()
         self.refresh_bindings()
+
+    def _refresh_self(self) -> None:
+        """自评分 vs 督察分 per section, when the unit's 自查表 is in the inspection."""
+        from rich.console import Group
+
+        from ...inspection.self_check import compare
+        from ..widgets.self_check import comparison_note, comparison_table
+
+        box = self.query_one("#summary-self", Static)
+        owner = self.owner
+        if not owner.self_results:
+            box.display = False
+            return
+        comp = compare(self.inspection.checklist, self.inspection.results(), owner.self_results, self.inspection.score(),
+                       owner.self_scored)
+        box.update(Group(comparison_table(comp), comparison_note(comp)))
+        box.display = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         ins = self.inspection
