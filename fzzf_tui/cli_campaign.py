@@ -186,7 +186,7 @@ def show_command(ref: str, today: datetime | None, as_json: bool) -> None:
                    + _pad("自评分", 10, True) + _pad("督察分", 10, True) + _pad("自评虚高", 10, True) + "  问题（未销号）")
         for p in progress:
             e = p.entry
-            status = p.status + ("（自查逾期）" if p.self_overdue(campaign, day) else "")
+            status = p.status_text(campaign, day)
             head = _pad(p.unit.name, width) + _pad(p.unit.team or "-", 10) + _pad(status, 20)
             if e is None:
                 click.echo(head.rstrip())
@@ -194,9 +194,10 @@ def show_command(ref: str, today: datetime | None, as_json: bool) -> None:
             comp = e.self_comparison
             click.echo(
                 head + _pad(f"{e.report.progress * 100:.1f}%", 8, True) + _pad(_fmt(comp.self_total), 10, True)
-                + _pad(_fmt(comp.inspected_total), 10, True) + _pad(_gap(comp.total_gap), 10, True)
+                + _pad(_fmt(comp.inspected_total), 10, True) + _pad(_gap(comp.final_gap), 10, True)
                 + f"  {len(e.findings)}（{p.open_findings}）"
             )
+        click.echo("自评虚高 = 自评分 − 督察分（正数为自评偏高），督察评完全部指标后给出。")
 
 
 @campaign_group.command(name="start")

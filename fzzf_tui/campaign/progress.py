@@ -65,8 +65,13 @@ class UnitProgress:
         return "整改中" if any(f.is_open for f in e.findings) else "已销号"
 
     def self_overdue(self, campaign: Campaign, today: date) -> bool:
+        """Still 待自查 after the 自查截止 date (once the inspection has begun it no longer matters)."""
         due = campaign.dates.self_check_due
-        return bool(due) and not self.self_submitted and date.fromisoformat(due) < today
+        return bool(due) and self.status == "待自查" and date.fromisoformat(due) < today
+
+    def status_text(self, campaign: Campaign, today: date) -> str:
+        """The status as shown: 待自查 past its 自查截止 reads 自查逾期."""
+        return "自查逾期" if self.self_overdue(campaign, today) else self.status
 
     @property
     def open_findings(self) -> int:
@@ -86,7 +91,7 @@ class UnitProgress:
                 "total": e.report.total if e.report.has_value else None, "grade": e.report.grade,
                 "findings": len(e.findings), "open_findings": self.open_findings,
             }
-            d["self_check"] = {**(e.meta.get("self_check") or {}), **comp.to_dict()}
+            d["self_check"] = {**(e.meta.get("self_check") or {}), **comp.to_dict(), "final_gap": comp.final_gap}
         return d
 
 

@@ -33,7 +33,8 @@ memory). Sheets, each with a title in row 1 and the header in row 2:
 ``自评虚高``    (after 分项对比) only when some unit's 自查自评 is in its file: per checklist a block (title row,
                header row 被检查单位 | 自评分 | 督察分 | 自评虚高 | 自评进度 | then one column per
                top-level section with that section's 自评虚高), units in ranking order.
-               自评虚高 = 自评分 − 督察分 (each scored by the engine on its own answers).
+               自评虚高 = 自评分 − 督察分 (each scored by the engine on its own answers), given
+               once the inspectors have answered every item (“督察未评完” before, as 排名).
 
 The 排名 sheet also gets, right of 备注: V 自评分 | W 自评虚高 (blank for a unit without
 自评). The figures are on :class:`Entry` (:attr:`Entry.self_comparison`) and in
@@ -170,15 +171,18 @@ class ConsolidateReport:
 
 
 def self_excess_dict(e: Entry) -> dict[str, Any]:
-    """自评虚高 figures of one entry (None where the unit has no 自评 or a side is 未评)."""
+    """自评虚高 figures of one entry: None where the unit has no 自评, and (like the ranking)
+    until the inspectors have answered every item; ``self_complete``: the unit answered every
+    item too."""
     if not e.has_self:
         return {"self_total": None, "self_excess": None, "self_excess_sections": {}, "self_complete": None}
     comp = e.self_comparison
+    final = e.rankable
     return {
         "self_total": comp.self_total,
-        "self_excess": comp.total_gap,
-        "self_excess_sections": {s.code: s.gap for s in comp.sections},
-        "self_complete": comp.complete,
+        "self_excess": comp.total_gap if final else None,
+        "self_excess_sections": {s.code: (s.gap if final else None) for s in comp.sections},
+        "self_complete": comp.self_report.unscored == 0,
     }
 
 
@@ -559,7 +563,7 @@ def _self_cells(cell: _Cells, ws: Any, e: Entry) -> list[Any]:
         return [None, None]
     comp = e.self_comparison
     total = cell(ws, comp.self_total, fmt=cell.points) if comp.self_total is not None else "未自评"
-    gap = cell(ws, comp.total_gap, fmt=SIGNED_POINTS) if comp.total_gap is not None else "—"
+    gap = cell(ws, comp.final_gap, fmt=SIGNED_POINTS) if comp.final_gap is not None else "—"
     return [total, gap]
 
 
@@ -589,11 +593,12 @@ def _self_excess_sheet(wb: Any, cell: _Cells, groups: list[list[Entry]]) -> None
                 cell.text(ws, e.unit),
                 cell(ws, comp.self_total, fmt=cell.points) if comp.self_total is not None else "未自评",
                 cell(ws, comp.inspected_total, fmt=cell.points) if comp.inspected_total is not None else "未评",
-                cell(ws, comp.total_gap, fmt=SIGNED_POINTS) if comp.total_gap is not None else "—",
+                cell(ws, comp.final_gap, fmt=SIGNED_POINTS) if comp.final_gap is not None else "督察未评完",
                 cell(ws, answered.progress, fmt=cell.percent),
             ]
             for s in comp.sections:
-                values.append(cell(ws, s.gap, fmt=SIGNED_POINTS) if s.gap is not None else "—")
+                final = comp.final_gap is not None and s.gap is not None
+                values.append(cell(ws, s.gap, fmt=SIGNED_POINTS) if final else "—")
             ws.append(values)
 
 

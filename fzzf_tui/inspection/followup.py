@@ -53,13 +53,24 @@ def create_follow_up(original_path: Path, store: InspectionStore, who: str | Non
         if checklist is None or not checklist.items:
             # only inspection-level findings: keep the top-level sections so the file is valid
             checklist = derive_checklist(orig.checklist, {i.code for i in orig.checklist.items})
+        extra = {"follow_up_of": {"id": orig.id, "file": str(orig.path), "checklist_hash": orig.meta["checklist_hash"]},
+                 "type": orig.meta.get("type")}
+        # an inspection of a 督察任务: the 回头看 belongs to it too, on its 回头看 date and with
+        # its 整改时限 for new findings
+        link = orig.meta.get("campaign")
+        date_ = None
+        if isinstance(link, dict):
+            extra["campaign"] = link
+            date_ = (link.get("dates") or {}).get("follow_up") or None
+            if orig.meta.get("default_due"):
+                extra["default_due"] = orig.meta["default_due"]
         ins = store.create(
             checklist,
             orig.unit,
             orig.meta.get("inspectors", []),
+            date_,
             who=who,
-            extra_meta={"follow_up_of": {"id": orig.id, "file": str(orig.path), "checklist_hash": orig.meta["checklist_hash"]},
-                        "type": orig.meta.get("type")},
+            extra_meta=extra,
         )
         ts = now_iso()
         copies = [

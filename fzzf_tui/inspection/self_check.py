@@ -228,6 +228,12 @@ class SelfComparison:
         return _gap(self.self_total, self.inspected_total)
 
     @property
+    def final_gap(self) -> float | None:
+        """自评虚高 once the inspectors have answered every item (None before): what a list of
+        units shows, so a half-done inspection is never read as a unit's 自评虚高."""
+        return self.total_gap if self.inspected_report.unscored == 0 else None
+
+    @property
     def self_answered(self) -> int:
         return sum(1 for a in self.assessments.values() if a.answered)
 

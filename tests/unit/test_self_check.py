@@ -245,3 +245,17 @@ def test_hostile_self_results_table_is_ignored_for_unknown_items(scenario, tmp_p
                           "4": {"code": "1.1.1", "value": "完全达到"}}}
         got = from_tables(tables, ins.checklist)
     assert list(got) == ["1.1.1"]
+
+
+def test_self_excess_waits_for_a_complete_inspection(scenario, store, tmp_path):
+    """A half-done inspection is never shown as a unit's 自评虚高 (lists and consolidation)."""
+    with Inspection.open(scenario.inspections[B], who="李华") as ins:
+        ins.clear("8.2.100")
+        comp = compare_inspection(ins)
+    assert comp.total_gap == 271.0 + 5.0 and comp.final_gap is None  # 8.2.100 部分达到 (5) no longer counts
+    report = consolidate([store.root], tmp_path / "汇总.xlsx")
+    b = next(r for r in report.to_dict()["included"] if r["unit"] == B)
+    assert b["self_total"] == 810.0 and b["self_excess"] is None and set(b["self_excess_sections"].values()) == {None}
+    ranking = openpyxl.load_workbook(report.output)["排名"]
+    row = next(r for r in range(3, ranking.max_row + 1) if ranking.cell(row=r, column=2).value == B)
+    assert [ranking.cell(row=row, column=c).value for c in (22, 23)] == [810, "—"]

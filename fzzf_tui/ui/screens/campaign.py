@@ -29,7 +29,7 @@ from ..widgets.key_bar import KeyBar
 STATUS_STYLE = {
     "待自查": "dim", "自查已交": "cyan", "督察进行中": "yellow", "已完成": "green", "整改中": "bold red",
     "已销号": "green",
-}
+}  # 自查逾期 (待自查 after the 自查截止) is bold yellow
 
 
 def campaign_store(app: Any) -> CampaignStore:
@@ -195,12 +195,12 @@ class CampaignScreen(Screen):
     def _cells(self, p: UnitProgress, day: date) -> list[Any]:
         status = Text(p.status, STATUS_STYLE.get(p.status, ""))
         if self.campaign is not None and p.self_overdue(self.campaign, day):
-            status = Text(p.status + " 逾期", "bold yellow")
+            status = Text(p.status_text(self.campaign, day), "bold yellow")
         e = p.entry
         if e is None:
             return [truncate(p.unit.name, 16), truncate(p.unit.team or "-", 8), status, "", "", "", "", ""]
         comp = e.self_comparison
-        gap = comp.total_gap
+        gap = comp.final_gap  # only once the inspectors have answered every item
 
         def num(x: float | None) -> Text:
             return Text("—" if x is None else fmt_points(x), justify="right")

@@ -626,6 +626,11 @@ class InspectionScreen(Screen):
         """整改时限 to start a new finding with, and the words saying where it comes from."""
         from datetime import date, timedelta
 
+        campaign_due = str(self.inspection.meta.get("default_due") or "")
+        if campaign_due:  # an inspection of a 督察任务: its 整改时限
+            name = (self.inspection.meta.get("campaign") or {}).get("name", "")
+            return campaign_due, f"整改时限取自督察任务“{name}”（{campaign_due}），可直接修改"
+
         days = getattr(self.checklist, "rectification_days", None) or getattr(self.app.settings, "due_days", 30)
         try:
             start = date.fromisoformat(str(self.inspection.meta.get("date", "")))
