@@ -33,7 +33,15 @@ from typing import Any
 
 import openpyxl
 
-from fzzf_tui.campaign import CampaignSpec, CampaignStore, CampaignUnit, Dates, Team, create_unit_inspection, unit_progress
+from fzzf_tui.campaign import (
+    CampaignSpec,
+    CampaignStore,
+    CampaignUnit,
+    Dates,
+    Team,
+    create_unit_inspection,
+    unit_progress,
+)
 from fzzf_tui.campaign.forms import write_forms
 from fzzf_tui.campaign.progress import find_unit_inspection
 from fzzf_tui.campaign.self_check_import import apply_import, plan_import, read_form

@@ -28,7 +28,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..checklist.model import KIND_LABELS, Item
 from ..inspection import describe_value
-from ..inspection.self_check import SelfComparison, answer_text, compare, differs, from_tables
+from ..inspection.self_check import (
+    SelfComparison,
+    answer_text,
+    compare,
+    differs,
+    from_tables,
+)
 from .cells import (
     FONT_BOLD,
     PERCENT_FORMAT,

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from fzzf_tui.cli import cli
 from fzzf_tui.cli_campaign import add_commands
 from fzzf_tui.inspection import Inspection
-from tests.campaign_scenario import fill_form, row_of, self_answers, score_inspections
+from tests.campaign_scenario import fill_form, row_of, score_inspections, self_answers
 
 
 @pytest.fixture

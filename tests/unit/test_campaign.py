@@ -22,7 +22,12 @@ from fzzf_tui.campaign.forms import build_form
 from fzzf_tui.campaign.model import conditions, profile_na
 from fzzf_tui.campaign.store import verify_file
 from fzzf_tui.campaign.units_xlsx import read_units
-from fzzf_tui.errors import CorruptInspection, ExportError, InspectionLocked, InvalidValue
+from fzzf_tui.errors import (
+    CorruptInspection,
+    ExportError,
+    InspectionLocked,
+    InvalidValue,
+)
 from fzzf_tui.inspection import Inspection
 from fzzf_tui.inspection.followup import create_follow_up
 

@@ -15,7 +15,14 @@ from fzzf_tui.campaign.forms import write_forms
 from fzzf_tui.exporting import export_inspection
 from fzzf_tui.inspection import Inspection
 
-from .test_export_pdf import A4_LANDSCAPE, A4_PORTRAIT, SOFFICE, convert, page_sizes, page_text
+from .test_export_pdf import (
+    A4_LANDSCAPE,
+    A4_PORTRAIT,
+    SOFFICE,
+    convert,
+    page_sizes,
+    page_text,
+)
 
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 

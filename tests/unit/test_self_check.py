@@ -15,7 +15,17 @@ from fzzf_tui.exporting.consolidate import consolidate
 from fzzf_tui.exporting.self_check_sheets import DIFF, SELF_COLUMNS
 from fzzf_tui.inspection import Inspection
 from fzzf_tui.inspection.self_check import TABLE, compare_inspection, read_self_results
-from tests.campaign_scenario import A, B, C, EXPECTED, build_template, copy_scenario, fill_form, first_leaf, row_of
+from tests.campaign_scenario import (
+    EXPECTED,
+    A,
+    B,
+    C,
+    build_template,
+    copy_scenario,
+    fill_form,
+    first_leaf,
+    row_of,
+)
 
 
 @pytest.fixture(scope="module")

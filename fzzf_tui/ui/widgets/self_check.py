@@ -13,7 +13,13 @@ from rich.text import Text
 from ...checklist import KIND_LABELS, Item
 from ...inspection import Result
 from ...inspection.scoring import format_signed
-from ...inspection.self_check import NodeGap, SelfAssessment, SelfComparison, answer_text, differs
+from ...inspection.self_check import (
+    NodeGap,
+    SelfAssessment,
+    SelfComparison,
+    answer_text,
+    differs,
+)
 from ..text import fmt_points, truncate
 
 
