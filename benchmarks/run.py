@@ -12,7 +12,7 @@ sys.path.insert(0, str(HERE))
 
 BENCHMARKS = [
     "startup_bench", "store_bench", "ui_startup", "export_bench", "consolidate_bench", "plugin_hang_bench",
-    "table_import_bench",
+    "table_import_bench", "campaign_bench",
 ]
 
 

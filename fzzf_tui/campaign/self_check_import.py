@@ -378,6 +378,9 @@ def apply_import(ins: Any, plan: SelfCheckPlan, who: str = "") -> int:
     returns how many items changed."""
     if not plan.changes:
         return 0
+    link = ins.meta.get("campaign") or {}
+    if ins.unit != plan.unit or link.get("id") != plan.campaign_id:
+        raise InvalidValue(f"{plan.source.name} 是“{plan.unit}”的自查表，不能写入“{ins.unit}”的检查")
     if ins.status != IN_PROGRESS:
         raise InvalidValue(f"检查“{ins.unit}”状态为“{ins.status}”，已封存，不能再导入自查表")
     current = read_self_results(ins)
