@@ -35,7 +35,7 @@ def test_help_words_in_chinese() -> None:
     out = CliRunner().invoke(cli, ["--help"], prog_name="fzzf")
     assert out.exit_code == 0
     assert "用法: fzzf [选项] 命令 [参数]..." in out.output
-    assert "显示本帮助并退出。" in out.output and "显示版本号并退出。" in out.output
+    assert "显示本帮助并退出。" in out.output and "显示程序、Python 和各清单的版本后退出。" in out.output
     assert "选项:" in out.output and "命令:" in out.output
     for english in ("Show this message", "Options:", "Commands:", "[OPTIONS]", "COMMAND [ARGS]"):
         assert english not in out.output
