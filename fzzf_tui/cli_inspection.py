@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 import click
 
+from .inspection import conditions
 from .inspection.scoring import format_points, format_signed
 from .inspection import (
     SEVERITIES,
@@ -111,6 +112,7 @@ def show_dict(ins: Inspection) -> dict[str, Any]:
             "provisional": list(ins.checklist.provisional),
         },
         "inspectors": ins.meta.get("inspectors", []),
+        "na_profile": conditions.profile(ins.meta),
         "scorers": sorted({r.by for r in ins.results().values() if r.by}),
         "date": ins.meta.get("date"),
         "status": ins.status,
@@ -131,6 +133,8 @@ def show_lines(d: dict[str, Any]) -> list[str]:
     if "points" in d["checklist"]["provisional"]:
         head += "  【分值暂定】"
     lines = [head]
+    if d.get("na_profile"):
+        lines.append(f"单位情形 {'、'.join(d['na_profile'])}（原文标注该情形不涉及的指标已标记为不涉及）")
     if s["total"] is None:
         lines.append(f"得分 未评（满分 {format_points(s['max_total'])}）  等次 {s['grade_text']}")
     else:
@@ -196,9 +200,12 @@ def add_commands(cli: click.Group) -> None:
     @click.option("--unit", required=True, help="被检查单位。")
     @click.option("--inspector", "inspectors", multiple=True, help="检查人员（可多次指定）。")
     @click.option("--date", "date_", help="检查日期，如 2026-11-23（默认今天）。")
+    @click.option("--profile", "profile", multiple=True,
+                  help="被检查单位的情形（如 中直机构；可多次指定）：按清单原文标注把相应指标标记为不涉及（见 fzzf na --condition）。")
     @who_option
     @json_option
-    def new_command(checklist_id: str, unit: str, inspectors: tuple[str, ...], date_: str | None, who: str | None, as_json: bool) -> None:
+    def new_command(checklist_id: str, unit: str, inspectors: tuple[str, ...], date_: str | None, profile: tuple[str, ...],
+                    who: str | None, as_json: bool) -> None:
         """新建检查，输出编号和文件路径。"""
         from .plugins import get_plugins
 
@@ -207,15 +214,21 @@ def add_commands(cli: click.Group) -> None:
         name = scorer_for({"inspectors": list(inspectors)}, who)
         plugins = get_plugins()
         checklist = plugins.get_checklist(checklist_id)
+        for p in profile:  # a typo must not leave a half-made inspection behind
+            conditions.find_condition(checklist, p)
         ins = InspectionStore().create(checklist, unit, inspectors, date_, who=name,
                                        extra_meta=plugins.provenance(checklist_id))
         scorer.remember(ins.id, name)
         try:
+            marked = conditions.mark_all(ins, profile)
             if as_json:
-                echo_json({"id": ins.id, "file": str(ins.path), "checklist": checklist.id, "hash": checklist.content_hash})
+                echo_json({"id": ins.id, "file": str(ins.path), "checklist": checklist.id, "hash": checklist.content_hash,
+                           "profile": conditions.profile(ins.meta), "conditions": [o.to_dict() for o in marked]})
             else:
                 click.echo(f"已新建检查 {ins.id}")
                 click.echo(f"文件：{ins.path}")
+                for o in marked:
+                    click.echo(o.message())
         finally:
             ins.close()
 
@@ -268,21 +281,6 @@ def add_commands(cli: click.Group) -> None:
             echo_json({**result.to_dict(), "earned": ns.earned, "max": item.points, "signed": ns.signed})
         else:
             click.echo(f"已保存：{result_text(item, result, ns)}")
-
-    @cli.command(name="na")
-    @click.argument("inspection")
-    @click.argument("code")
-    @click.option("--reason", required=True, help="不涉及的理由（必填）。")
-    @who_option
-    @json_option
-    def na_command(inspection: str, code: str, reason: str, who: str | None, as_json: bool) -> None:
-        """将指标标记为“不涉及”。"""
-        with opened(inspection, who) as ins:
-            result = ins.set_na(code, reason)
-        if as_json:
-            echo_json(result.to_dict())
-        else:
-            click.echo(f"已保存：{code} 不涉及（{reason}）")
 
     @cli.command(name="note")
     @click.argument("inspection")

@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import __version__
 from ..checklist.model import KIND_LABELS, METHOD_LABELS, Item
 from ..inspection import describe_value
+from ..inspection.conditions import profile as na_profile
 from ..inspection.scoring import ScoreReport, format_points, format_signed
 from .cells import (
     FONT_BOLD,
@@ -137,6 +138,9 @@ def add_info_sheet(wb: Workbook, data: InspectionData) -> Worksheet:
     ]
     if meta.get("title"):
         pairs.append(("检查标题", meta["title"], None))
+    profile = na_profile(meta)
+    if profile:
+        pairs.append(("单位情形", "、".join(profile) + "（原文标注该情形不涉及的指标已标记为不涉及）", None))
     pairs += [
         ("检查清单", meta.get("checklist_title", data.checklist.title), None),
         ("清单编号", meta.get("checklist_id", data.checklist.id), None),

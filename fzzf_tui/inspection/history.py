@@ -16,7 +16,8 @@ from .scoring import Result, describe_value
 
 # Actions undo may revert. Other modules may add theirs (a bulk change whose entry carries
 # ``was`` can be undone like any other).
-UNDOABLE = {"score", "na", "clear", "note", "finding.add", "finding.update", "finding.status"}
+UNDOABLE = {"score", "na", "clear", "note", "finding.add", "finding.update", "finding.status",
+            "na.condition"}  # 不涉及 by condition (conditions.py): one step, undone as one
 
 
 class UndoStack:
@@ -121,6 +122,10 @@ def describe(checklist: Checklist, entry: Mapping[str, Any], undo: bool) -> str:
         if a == b:
             return f"{verb}：{label}的复查意见"
         return f"{verb}：{label}的整改状态（{a} → {b}）"
+    if action == "na.condition":
+        from .conditions import describe as describe_condition
+
+        return f"{verb}：{describe_condition(entry)}"
     changes = entry.get("set") or {}
     n_results, n_findings = len(changes.get("results") or {}), len(changes.get("findings") or {})
     parts = [f"评分 {n_results} 项" if n_results else "", f"问题 {n_findings} 个" if n_findings else ""]

@@ -10,11 +10,11 @@ from fzzf_tui.cli import cli
 
 
 def test_missing_option_is_explained_in_chinese() -> None:
-    out = CliRunner().invoke(cli, ["na", "X", "Y"], prog_name="fzzf")
+    out = CliRunner().invoke(cli, ["reopen", "X"], prog_name="fzzf")
     assert out.exit_code == 2
     assert "错误：缺少选项 '--reason'" in out.output
-    assert "用法: fzzf na [选项] INSPECTION CODE" in out.output
-    assert "运行 'fzzf na --help' 查看帮助。" in out.output
+    assert "用法: fzzf reopen [选项] INSPECTION" in out.output
+    assert "运行 'fzzf reopen --help' 查看帮助。" in out.output
     for english in ("Missing option", "Usage:", "Try '", "Error:"):
         assert english not in out.output, out.output
 

@@ -27,6 +27,7 @@ from ..text import fmt_points, truncate
 from ..widgets.checklist_tree import MARKER_NAMES, ChecklistTree, NodeView
 from ..widgets.item_detail import ItemDetail, render_item
 from ..widgets.status_header import StatusHeader
+from . import na_profile
 
 if TYPE_CHECKING:
     from .finding_form import FindingForm, FindingStatusDialog
@@ -815,6 +816,7 @@ class InspectionScreen(Screen):
                 out.append((f"评分：{name}", lambda d=i: self.action_score_digit(d),
                             f"{item.code} 评为“{name}”（按键 {self.digit_key(i)}）"))
         if self.writable:
+            out += na_profile.palette_entry(self.inspection, self.mark_by_condition)
             out.append((f"切换评分人（现为 {self.inspection.who}）", self.change_scorer,
                         "之后的评分、问题和修改记在所选人员名下"))
         settings = getattr(self.app, "settings", None)
@@ -823,6 +825,10 @@ class InspectionScreen(Screen):
             out.append((f"设置：评分后自动跳到下一未评（现为{state}）", self.toggle_auto_advance,
                         "评完一项后光标自动移到下一未评指标；再选一次切换"))
         return out
+
+    def mark_by_condition(self) -> None:
+        na_profile.mark_by_condition(self.app, self.inspection, lambda op, in_form: self.perform(
+            lambda: op(self.inspection), in_form=in_form, label="按情形标记不涉及"))
 
     def change_scorer(self) -> None:
         from .scorer_choice import choose_scorer

@@ -1,4 +1,6 @@
-"""新建检查: pick a checklist from every loaded plugin (grouped by type), enter unit, team, date."""
+"""新建检查: pick a checklist from every loaded plugin (grouped by type), enter unit, team, date,
+and — where the checklist tags items 不涉及 for some units — the unit's profile (中直机构 …),
+which marks those items 不涉及 right after creation (one undoable step per profile)."""
 
 from __future__ import annotations
 
@@ -6,11 +8,12 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
 from ...errors import FzzfError
 from ...inspection import Inspection, scorer
+from ...inspection import conditions as na
 from ...plugins import DEFAULT_PLUGINS
 from ..text import truncate
 from .dialogs import FormDialog, field
@@ -45,6 +48,8 @@ class NewInspectionScreen(FormDialog):
     def __init__(self) -> None:
         super().__init__(self._create)
         self.created: Inspection | None = None
+        self.marked: list[na.Outcome] = []  # what the chosen unit profile marked 不涉及
+        self._shown_conditions: list[str] | None = None
 
     def compose_fields(self) -> ComposeResult:
         plugins = self.app.loaded_plugins()
@@ -56,14 +61,36 @@ class NewInspectionScreen(FormDialog):
         yield field("检查日期", Input(self.app.today().isoformat(), id="new-date", compact=True))
         yield field("评分人（本人）", Input(scorer.resolve({}) or scorer.last_chosen(), id="new-who", compact=True,
                                         placeholder="本人姓名，记入评分和审计记录"))
-        yield Static("tab 切换栏目 · 回车下一项 · ^s 创建 · esc 取消", classes="dialog-hint")
+        yield field("单位情形", SelectionList[str](id="new-profile", compact=True),
+                    "空格勾选：清单原文标注该情形不涉及的指标在创建后一次标记为不涉及（可一次撤销）")
+        yield Static("tab 切换栏目 · 回车下一项 · 空格勾选单位情形 · ^s 创建 · esc 取消", classes="dialog-hint")
 
     def on_mount(self) -> None:
         options = self.query_one("#new-checklist", OptionList)
         first = next((i for i in range(options.option_count) if not options.get_option_at_index(i).disabled), None)
         if first is not None:
             options.highlighted = first
+        self._show_conditions(options.get_option_at_index(first).id if first is not None else None)
         options.focus()
+
+    def _show_conditions(self, checklist_id: str | None) -> None:
+        """The profiles the highlighted checklist offers (none: the row says so and is skipped)."""
+        profile = self.query_one("#new-profile", SelectionList)
+        found = na.conditions(self._plugins.get_checklist(checklist_id)) if checklist_id else []
+        names = [c.name for c in found]
+        if names == self._shown_conditions:
+            return  # same choices: keep what is ticked
+        self._shown_conditions = names
+        profile.clear_options()
+        profile.add_options([(c.label, c.name) for c in found])
+        if found:
+            profile.highlighted = 0  # space ticks the first at once
+        profile.display = bool(found)
+        profile.parent.display = bool(found)  # type: ignore[union-attr]
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "new-checklist":
+            self._show_conditions(event.option.id)
 
     def values(self) -> dict[str, Any]:
         options = self.query_one("#new-checklist", OptionList)
@@ -75,6 +102,7 @@ class NewInspectionScreen(FormDialog):
             "inspectors": self.query_one("#new-inspectors", Input).value,
             "date": self.query_one("#new-date", Input).value,
             "who": self.query_one("#new-who", Input).value,
+            "profile": list(self.query_one("#new-profile", SelectionList).selected),
         }
 
     def is_dirty(self) -> bool:
@@ -111,6 +139,13 @@ class NewInspectionScreen(FormDialog):
             return str(exc)
         except OSError as exc:
             return f"无法创建检查文件：{exc.strerror or exc}"
+        try:  # the inspection exists now: a failure here is reported, not retried by creating again
+            self.marked = na.mark_all(self.created, values.get("profile") or [])
+        except (FzzfError, OSError) as exc:
+            self.app.notify(f"检查已创建，但按单位情形标记不涉及未完成：{exc}。可在检查中用命令面板重新标记。",
+                            severity="error", timeout=10, markup=False)
+        for outcome in self.marked:
+            self.app.notify(outcome.message(), title="按情形标记不涉及", timeout=8, markup=False)
         return None
 
     def action_save(self) -> None:

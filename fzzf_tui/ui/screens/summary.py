@@ -13,12 +13,13 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ...inspection import FINISHED, IN_PROGRESS, SEVERITIES, STATUSES, Inspection
+from ...inspection import conditions as na
 from .. import keymap
 from ..widgets.key_bar import KeyBar
 from ...inspection.scoring import format_signed
 from ..text import fmt_points
 from ..widgets.score_bars import Bar, ScoreBars
-from . import lifecycle
+from . import lifecycle, na_profile
 
 if TYPE_CHECKING:
     from .inspection import InspectionScreen
@@ -59,6 +60,9 @@ def totals_text(ins: Inspection) -> Text:
         t.append("已达到" if r.ready else "未达到", "green" if r.ready else "bold yellow")
         t.append("）")
     t.append("\n")
+    profile = na.profile(ins.meta)
+    if profile:
+        t.append(f"单位情形 {'、'.join(profile)}（原文标注该情形不涉及的指标已标记为不涉及）\n")
     t.append(f"状态 {ins.status}  检查日期 {ins.meta.get('date', '')}  检查组 {'、'.join(ins.meta.get('inspectors', [])) or '-'}\n", "dim")
     return t
 
@@ -173,8 +177,15 @@ class SummaryScreen(Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_mark_by_condition(self) -> None:
+        na_profile.mark_by_condition(self.app, self.inspection, self._run, self.refresh_summary)
+
     def palette_commands(self) -> list[tuple[str, Callable[[], Any], str]]:
-        return [
+        out = [
             (f"导出：{name}", lambda n=name: self.action_export(n), getattr(f, "label", ""))
             for name, f in self.app.export_formats().items()
         ]
+        ins = self.inspection
+        if not ins.readonly and ins.status == IN_PROGRESS:
+            out += na_profile.palette_entry(ins, self.action_mark_by_condition)
+        return out
