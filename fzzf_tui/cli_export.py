@@ -27,7 +27,7 @@ def add_commands(cli: click.Group) -> None:
                        as_json: bool) -> None:
         """导出检查：Excel 工作簿（评分汇总、评分明细、问题清单、整改清单）或检查数据包。"""
         from .cli import echo_json
-        from .exporting import export_inspection, planned_path
+        from .exporting import export_inspection, export_warnings, planned_path
 
         options = {"allow_missing_evidence": True} if allow_missing_evidence else {}
         if allow_missing_evidence and fmt != "bundle":
@@ -36,15 +36,21 @@ def add_commands(cli: click.Group) -> None:
         try:
             planned = planned_path(ins, fmt, out)
             written = export_inspection(ins, fmt, out, force=force, **options)
+            warnings = export_warnings(ins, fmt)
         finally:
             ins.close()
         renamed = written != planned
         if as_json:
-            echo_json({"file": str(written), "format": fmt, "renamed": renamed, "planned": str(planned)})
+            echo_json({"file": str(written), "format": fmt, "renamed": renamed, "planned": str(planned),
+                       "warnings": warnings})
             return
         click.echo(f"已导出：{written}")
         if renamed:
             click.echo(f"（{planned.name} 已存在，未覆盖，另存为 {written.name}；如要覆盖请加 --force）")
+        if warnings:
+            click.echo(f"注意：{len(warnings)} 个问题的整改清单信息不全，打印出来将是空白，请在检查中补充后重新导出：", err=True)
+            for line in warnings:
+                click.echo(f"  {line}", err=True)
 
     @cli.command(name="import-bundle")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

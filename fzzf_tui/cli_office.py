@@ -3,9 +3,11 @@ returned 整改清单."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Callable, Iterator
 
 import click
 
@@ -18,35 +20,67 @@ def _echo_json(data: object) -> None:
     echo_json(data)
 
 
+@contextlib.contextmanager
+def progress_display(total: int, label: str) -> Iterator[Callable[[Path], None]]:
+    """The command line's progress display: a bar on stderr while a terminal watches, nothing
+    otherwise (a script, a pipe or ``--json`` gets no stray lines on stderr)."""
+    if not _is_terminal(sys.stderr) or total <= 1:
+        yield lambda path: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True,
+                           item_show_func=lambda p: p.name if p else None) as bar:
+        yield lambda path: bar.update(1, path)
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False
+
+
 @click.command(name="consolidate")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=Path("汇总.xlsx"), show_default=True,
               help="汇总工作簿（可为文件夹；已存在时另起新名，除非 --force）。")
+@click.option("--report", "report_path", type=click.Path(path_type=Path),
+              help="同时生成通报（Word 文档，如 通报.docx）。")
+@click.option("--report-format", default="bulletin", show_default=True,
+              help="通报的格式（内置 bulletin；插件可提供自己的模板）。")
+@click.option("--issuer", help="通报的落款（发文单位），默认“法治政府建设督察办公室”。")
+@click.option("--include-unfinished", is_flag=True,
+              help="未完成的检查也参与排名（临时排名，备注中注明）；默认只对已完成且全部评分的检查排名。")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="判断逾期所用的日期，如 2026-06-30（默认今天）。")
 @click.option("--verify", is_flag=True, help="同时校验每个检查文件的审计记录和封存（数据包总会校验）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
-def consolidate_command(inputs: tuple[Path, ...], out: Path, force: bool, today: datetime | None, verify: bool,
+def consolidate_command(inputs: tuple[Path, ...], out: Path, report_path: Path | None, report_format: str,
+                        issuer: str | None, include_unfinished: bool, force: bool, today: datetime | None, verify: bool,
                         as_json: bool) -> None:
-    """汇总多个检查文件、数据包或文件夹：排名、分项对比、整改台账、未纳入文件。
+    """汇总多个检查文件、数据包或文件夹：排名、分项对比、整改台账、未纳入文件、来源；可同时生成通报。
 
-    只读取，不加锁，不修改任何检查。同一检查出现多次只计一次。
+    只读取，不加锁，不修改任何检查。同一检查出现多次只计一次。默认只对已完成的检查排名。
     """
     from .exporting.consolidate import collect_inputs, consolidate
 
     files = collect_inputs(inputs)
     if not files:
         raise ExportError("没有找到可汇总的检查文件（.fzzf）或数据包（.fzzf.zip）")
-    # the bar goes to stderr so --json output on stdout stays clean; click draws it only on a terminal
-    with click.progressbar(length=len(files), label="读取检查", file=sys.stderr, show_pos=True,
-                           item_show_func=lambda p: p.name if p else None) as bar:
+    options = {"issuer": issuer} if issuer else {}
+    with progress_display(len(files), "读取检查") as advance:
         report = consolidate(files, out, today=today.date() if today else None, force=force, verify=verify,
-                             progress=lambda p: bar.update(1, p))
+                             progress=advance, include_unfinished=include_unfinished, report_docx=report_path,
+                             report_format=report_format, report_options=options)
     if as_json:
         _echo_json(report.to_dict())
         return
+    ranked = sum(len(g.ranked) for g in report.groups)
     click.echo(f"已汇总 {len(report.included)} 个检查、{report.findings} 个问题 → {report.output}")
+    rule = "（含未完成的检查，临时排名）" if include_unfinished else "（只排已完成的检查；加 --include-unfinished 可临时排入其余检查）"
+    click.echo(f"  参与排名 {ranked} 个，未参与排名 {len(report.included) - ranked} 个{rule}")
     click.echo(f"  逾期未整改 {report.overdue} 项；未纳入 {len(report.skipped)} 个文件")
+    for doc in report.documents:
+        click.echo(f"  通报：{doc}")
     for name, reason in report.skipped:
         click.echo(f"  未纳入：{name}：{reason}")
 

@@ -19,7 +19,12 @@ from ..inspection import Inspection, InspectionStore
 from .data import InspectionData, as_data
 from .files import default_stem, place, target_path, temp_path
 
-__all__ = ["InspectionData", "export_formats", "export_inspection", "import_bundle", "planned_path"]
+__all__ = [
+    "InspectionData", "export_formats", "export_inspection", "export_warnings", "import_bundle", "planned_path",
+]
+
+# Formats that carry the records as data, not a document for people: nothing to warn about.
+DATA_FORMATS = ("bundle",)
 
 
 def export_formats() -> dict[str, Any]:
@@ -44,6 +49,21 @@ def planned_path(source: Inspection | InspectionData, fmt: str = "xlsx", out: st
     meta = source.meta
     stem = default_stem(str(meta.get("unit", "")), str(meta.get("type", "")), str(meta.get("date", "")))
     return target_path(out, stem, f.suffix)
+
+
+def export_warnings(source: Inspection | InspectionData, fmt: str = "xlsx") -> list[str]:
+    """What a person should fix before the document goes out: open findings whose 整改清单 row
+    would print without 整改要求 or 整改时限 (in 整改清单 order). Nothing for data formats."""
+    if fmt in DATA_FORMATS:
+        return []
+    from .data import sort_findings
+    from .xlsx import rectification_gaps
+
+    if isinstance(source, InspectionData):
+        findings = list(source.findings)
+    else:
+        findings = sort_findings(source.checklist, source.findings())
+    return rectification_gaps(findings)
 
 
 def export_inspection(

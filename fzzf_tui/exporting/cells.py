@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
 BODY_SIZE = 11
+FOOTER_SIZE = 10  # stays at 9 pt or more when a sheet is scaled to 90 % to fit the page width
 MAX_CELL_CHARS = 32767  # Excel's limit per cell
 FORMULA_STARTS = ("=", "+", "-", "@")
 TRUNCATED = "…（内容过长已截断，全文见检查文件）"
@@ -232,10 +233,15 @@ def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None, f
     ws.page_margins.footer = 0.3
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    # Each sheet is its own document (the 整改清单 the unit signs, the 排名 sent upward): its pages
+    # are numbered from 1 even when the whole workbook is printed at once. No “共 N 页”: Excel,
+    # WPS and LibreOffice count &N over the whole print job, so it would not be this sheet's total.
+    ws.page_setup.firstPageNumber = 1
+    ws.page_setup.useFirstPageNumber = True
+    ws.oddFooter.center.text = "第 &P 页"
     ws.oddFooter.center.font = BODY_FONT
-    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.size = FOOTER_SIZE
     if footer:
         ws.oddFooter.left.text = footer.replace("&", "&&")
         ws.oddFooter.left.font = BODY_FONT
-        ws.oddFooter.left.size = 9
+        ws.oddFooter.left.size = FOOTER_SIZE

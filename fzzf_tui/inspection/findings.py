@@ -104,19 +104,22 @@ class Finding:
     units: tuple[str, ...] = ()  # 责任单位
     due: str = ""  # 整改时限, ISO date
     status: str = "待整改"
-    review: str = ""  # 复查意见 / 整改情况
+    review: str = ""  # 复查意见: the inspectors' verdict on the rectification
     history: tuple[dict[str, Any], ...] = ()
     created_by: str = ""
     created_at: str = ""
     updated_at: str = ""
     origin: str = ""  # for 回头看: the original finding's id
+    # 整改措施及完成情况: what the inspected unit reports it did (taken from its returned 整改清单);
+    # never the inspectors' 复查意见
+    measures: str = ""
 
     @property
     def is_open(self) -> bool:
         return self.status != "已销号"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "id": self.id,
             "description": self.description,
             "item_code": self.item_code,
@@ -133,6 +136,9 @@ class Finding:
             "updated_at": self.updated_at,
             "origin": self.origin,
         }
+        if self.measures:  # omitted while empty: findings written before the field read the same
+            d["measures"] = self.measures
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Finding":
@@ -152,6 +158,7 @@ class Finding:
             created_at=str(d.get("created_at") or ""),
             updated_at=str(d.get("updated_at") or ""),
             origin=str(d.get("origin") or ""),
+            measures=str(d.get("measures") or ""),
         )
 
 

@@ -494,13 +494,13 @@ class Inspection:
         self._write("finding.add", finding.id, None, finding.to_dict(), lambda: self._put_finding(finding, finding.id))
         return finding
 
-    EDITABLE = ("description", "item_code", "severity", "requirement", "units", "due", "evidence", "review")
+    EDITABLE = ("description", "item_code", "severity", "requirement", "units", "due", "evidence", "review", "measures")
 
     def update_finding(self, finding_id: str, **changes: Any) -> Finding:
         """Edit fields of a finding (not its status: see :meth:`set_finding_status`).
 
-        复查意见 alone may change after 完成 (rectification goes on; it is not sealed)."""
-        self._require_writable(allow_sealed=set(changes) <= {"review"})
+        复查意见 and 整改措施 may change after 完成 (rectification goes on; they are not sealed)."""
+        self._require_writable(allow_sealed=set(changes) <= {"review", "measures"})
         old = self.finding(finding_id)
         unknown = set(changes) - set(self.EDITABLE)
         if unknown:
@@ -523,8 +523,8 @@ class Inspection:
                 value = value or None
                 if value and not self.checklist.has_item(value):
                     raise InvalidValue(f"清单中没有编号为 {value} 的指标")
-            elif key in ("requirement", "review"):
-                value = check_text((value or "").strip(), "整改要求" if key == "requirement" else "复查意见")
+            elif key in ("requirement", "review", "measures"):
+                value = check_text((value or "").strip(), {"requirement": "整改要求", "review": "复查意见"}.get(key, "整改措施"))
             fields[key] = value
         ts = now_iso()
         changed = sorted(k for k, v in fields.items() if getattr(old, k) != v)

@@ -329,5 +329,8 @@ async def test_export_with_the_real_export_layer(make_app, store, demo_checklist
         await pilot.press("enter")  # xlsx
         await settle(pilot, 4)
         exported = [n.message for n in app._notifications if n.title == "已导出"]
+        # the finding has no 整改要求 or 整改时限: the 整改清单 would print blanks, so the export says so
+        warned = [n for n in app._notifications if n.title == "请注意"]
     assert exported and Path(exported[0]).is_file() and exported[0].endswith(".xlsx")
+    assert warned and warned[0].severity == "warning" and "第 1 项问题（指标 1.1.1，“问题”）缺少整改要求和整改时限" in warned[0].message
     assert Path(exported[0]).parent == home / "exports"

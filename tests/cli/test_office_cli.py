@@ -47,17 +47,24 @@ def test_consolidate_a_folder_with_bundles_and_a_broken_file(runner, store, spec
     (folder / "坏的.fzzf").write_bytes(b"\x00\x01")
 
     result = run(runner, "consolidate", folder, "-o", tmp_path / "汇总.xlsx", "--today", "2026-06-01", "--json")
-    report = json.loads(result.stdout)  # the progress bar went to stderr
-    assert "读取检查" in result.stderr
+    report = json.loads(result.stdout)
+    assert result.stderr == ""  # no stray progress line when no terminal watches
     assert len(report["included"]) == 7 and report["overdue"] == 7  # one late finding each
     assert [Path(s["file"]).name for s in report["skipped"]] == ["坏的.fzzf"]
     assert Path(report["output"]) == tmp_path / "汇总.xlsx"
+    assert sorted(e["ranked"] for e in report["included"]) == [False] + [True] * 6  # the template is 进行中
     wb = openpyxl.load_workbook(report["output"])
-    assert wb.sheetnames == ["排名", "分项对比", "整改台账", "未纳入文件"]
+    assert wb.sheetnames == ["排名", "分项对比", "整改台账", "未纳入文件", "来源"]
 
-    text = run(runner, "consolidate", folder, "-o", tmp_path / "汇总.xlsx", "--today", "2026-01-01").stdout
+    result = run(runner, "consolidate", folder, "-o", tmp_path / "汇总.xlsx", "--today", "2026-01-01")
+    text = result.stdout
     assert "已汇总 7 个检查、14 个问题 → " in text and "汇总(2).xlsx" in text
+    assert "参与排名 6 个，未参与排名 1 个" in text and "--include-unfinished" in text
     assert "逾期未整改 0 项；未纳入 1 个文件" in text and "坏的.fzzf" in text
+    assert result.stderr == ""
+
+    d = json.loads(run(runner, "consolidate", folder, "-o", tmp_path / "临时.xlsx", "--include-unfinished", "--json").stdout)
+    assert all(e["ranked"] for e in d["included"]) and d["include_unfinished"]
 
 
 def test_consolidate_reports_when_there_is_nothing_to_read(runner, tmp_path):

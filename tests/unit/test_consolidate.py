@@ -1,4 +1,4 @@
-"""Consolidating many inspections into one workbook: 排名, 分项对比, 整改台账, 未纳入文件."""
+"""Consolidating many inspections into one workbook: 排名, 分项对比, 整改台账, 未纳入文件, 来源."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ from fzzf_tui.exporting.consolidate import (
     LEDGER_HEADERS,
     RANKING_HEADERS,
     SHEET_NAMES,
+    SOURCE_HEADERS,
     collect_inputs,
     consolidate,
     is_overdue,
 )
+from fzzf_tui.exporting.summary_book import FIRST_DATA_ROW, HEADER_ROW
 from fzzf_tui.inspection import Finding, Inspection, InspectionStore
 
 from ..forge import read_tables, rechain, write_tables
@@ -30,9 +32,10 @@ from ..forge import read_tables, rechain, write_tables
 TODAY = date(2026, 6, 1)
 R = {h: i for i, h in enumerate(RANKING_HEADERS)}
 L = {h: i for i, h in enumerate(LEDGER_HEADERS)}
+S = {h: i for i, h in enumerate(SOURCE_HEADERS)}
 
 
-def base_inspection(store: InspectionStore, checklist, unit: str = "模板单位") -> Path:
+def base_inspection(store: InspectionStore, checklist, unit: str = "模板单位", finalize: bool = False) -> Path:
     """A real inspection made through the API: every leaf scored, two findings."""
     ins = store.create(checklist, unit)
     leaves = [leaf.code for leaf in checklist.leaves()]
@@ -40,13 +43,16 @@ def base_inspection(store: InspectionStore, checklist, unit: str = "模板单位
         ins.set_value(code, 0 if checklist.id == "special-2008" else 1)
     ins.add_finding("未建立重大决策目录", item_code=leaves[0], due="2026-01-31", severity="较重", requirement="建立目录")
     ins.add_finding("执法公示不全", item_code=leaves[-1], due="2026-12-31")
+    if finalize:
+        ins.finalize()
     path = ins.path
     ins.close()
     return path
 
 
-def make_copies(source: Path, folder: Path, n: int, prefix: str = "单位") -> list[Path]:
-    """n copies of a special-2008 inspection file, each with its own id, unit and deduction counts.
+def make_copies(source: Path, folder: Path, n: int, prefix: str = "单位", status: str | None = "已完成") -> list[Path]:
+    """n copies of a special-2008 inspection file, each with its own id, unit and deduction counts,
+    marked 已完成 (``status``; None keeps the source's).
 
     Meta and results are rewritten and the audit chain regenerated to match (as a forger with
     this program could); generating 300 files this way takes about a second.
@@ -59,6 +65,8 @@ def make_copies(source: Path, folder: Path, n: int, prefix: str = "单位") -> l
         meta = data["meta"]["1"]
         meta["id"] = f"20260101-{prefix.encode().hex()[:4]}{i:05d}"
         meta["unit"] = f"{prefix}{i:03d}"
+        if status:
+            meta["status"] = status
         for k, doc in data["results"].items():
             doc["value"] = (i + int(k)) % 4 if int(k) <= i % 31 else 0
         p = folder / f"{prefix}-{i:03d}.fzzf"
@@ -68,7 +76,16 @@ def make_copies(source: Path, folder: Path, n: int, prefix: str = "单位") -> l
 
 
 def rows(ws) -> list[tuple]:
-    return [r for r in ws.iter_rows(min_row=3, values_only=True) if any(v is not None for v in r)]
+    """The data rows of a summary sheet: below the header, without the merged heading rows."""
+    merged = {r.min_row for r in ws.merged_cells.ranges}
+    return [r for i, r in enumerate(ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True), start=FIRST_DATA_ROW)
+            if i not in merged and any(v is not None for v in r)]
+
+
+def headings(ws) -> list[str]:
+    """The merged heading rows below the header (block titles of 排名), in order."""
+    return [ws.cell(row=r.min_row, column=1).value for r in sorted(ws.merged_cells.ranges, key=lambda r: r.min_row)
+            if r.min_row >= FIRST_DATA_ROW]
 
 
 # -- the Done-when case ---------------------------------------------------------------------------
@@ -86,16 +103,17 @@ def test_300_inspections_totals_equal_the_engine_and_a_corrupt_input_is_listed(s
     assert "损坏" in report.skipped[0][1]
     wb = openpyxl.load_workbook(report.output)
     assert tuple(wb.sheetnames) == SHEET_NAMES
-    ranking = {r[R["检查编号"]]: r for r in rows(wb["排名"])}
+    ranking = {r[R["被检查单位"]]: r for r in rows(wb["排名"])}
     assert len(ranking) == 300
     for p in paths:  # every file, not a sample
         with Inspection.open(p, readonly=True) as ins:
             score = ins.score()
-            row = ranking[ins.id]
+            row = ranking[ins.unit]
         assert row[R["得分"]] == score.total
-        assert row[R["得分率"]] == pytest.approx(score.percent / 100)
-        assert row[R["等次"]] == score.grade and row[R["被检查单位"]] == ins.unit
+        assert row[R["等次"]] == score.grade and row[R["进度"]] == score.progress
     assert len({r[R["得分"]] for r in ranking.values()}) > 5  # the copies really differ
+    sources = {r[S["检查编号"]]: r for r in rows(wb["来源"])}
+    assert len(sources) == 300 and all(Path(r[S["文件"]]).is_absolute() for r in sources.values())
     skipped = rows(wb["未纳入文件"])
     assert skipped[0][0].endswith("损坏的.fzzf") and "损坏" in skipped[0][1]
     assert len(rows(wb["整改台账"])) == 600
@@ -103,10 +121,19 @@ def test_300_inspections_totals_equal_the_engine_and_a_corrupt_input_is_listed(s
 
 
 # -- 排名 and 分项对比 ------------------------------------------------------------------------------
-def test_ranking_is_per_checklist_best_first_and_comparison_has_one_block_per_checklist(
-    store, special_checklist, demo_checklist, tmp_path
-):
-    specials = make_copies(base_inspection(store, special_checklist), tmp_path / "in", 5, prefix="专项")
+@pytest.fixture
+def mixed(store, special_checklist, demo_checklist, tmp_path):
+    """5 finished 专项督察 copies, one 专项督察 in progress with every item scored, one with 1 of 31
+    scored (the issue's “ranks 5th at 2.0 分”), and two 示范创建 barely begun."""
+    make_copies(base_inspection(store, special_checklist), tmp_path / "in", 5, prefix="专项")
+    (tmp_path / "in" / "坏的.fzzf").write_text("{", encoding="utf-8")
+    busy = store.create(special_checklist, "进行中单位")
+    for leaf in special_checklist.leaves():
+        busy.set_value(leaf.code, 0)
+    busy.close()
+    barely = store.create(special_checklist, "刚开始单位")
+    barely.set_value("1.1", 0)
+    barely.close()
     demo = store.create(demo_checklist, "示范单位甲")
     demo.set_value("1.1.1", "完全达到")
     demo.set_value("1.1.2", "未达到")
@@ -115,39 +142,104 @@ def test_ranking_is_per_checklist_best_first_and_comparison_has_one_block_per_ch
     demo2.set_value("1.1.1", "完全达到")
     demo2.set_na(next(demo_checklist.item("2").leaves()).code, "本单位无此职能")
     demo2.close()
+    return [tmp_path / "in", store.root], demo2.id
 
-    report = consolidate([tmp_path / "in", store.root], tmp_path / "o.xlsx", today=TODAY)
-    assert len(report.included) == 8  # the template inspection in the store is included too
+
+def test_only_finished_inspections_are_ranked_each_checklist_its_own_block(mixed, store, tmp_path):
+    inputs, demo2_id = mixed
+    report = consolidate(inputs, tmp_path / "o.xlsx", today=TODAY)
+    assert len(report.included) == 10  # the template inspection in the store is included too
+    wb = openpyxl.load_workbook(report.output)
+    ws = wb["排名"]
+    titles = headings(ws)
+    # one heading per checklist, each followed by its own ranking; the unfinished under a sub-heading
+    blocks = [t for t in titles if t.startswith(("一、", "二、"))]
+    assert len(blocks) == 2 and "专项督察" in blocks[0] and "示范创建" in blocks[1]
+    assert "满分 100 分" in blocks[0] and "分值暂定" in blocks[1] and "参与排名 5 个" in blocks[0]
+    assert "本清单暂无已完成且全部评分的检查" in titles[titles.index(blocks[1]) + 1]
+    table = rows(ws)
+    special = [r for r in table if r[R["检查类型"]] == "专项督察"]
+    ranked = [r for r in special if r[R["名次"]] != "—"]
+    assert sorted(r[R["被检查单位"]] for r in ranked) == [f"专项{i:03d}" for i in range(5)]
+    scores = [r[R["得分"]] for r in ranked]
+    assert scores == sorted(scores, reverse=True) and ranked[0][R["名次"]] == 1
+    # 名次 follows 得分率 with ties sharing a place (1, 2, 2, 4)
+    for before, after in zip(ranked, ranked[1:]):
+        assert after[R["名次"]] == (before[R["名次"]] if after[R["得分"]] == before[R["得分"]] else ranked.index(after) + 1)
+    unfinished = {r[R["被检查单位"]]: r for r in special if r[R["名次"]] == "—"}
+    assert set(unfinished) == {"进行中单位", "刚开始单位", "模板单位"}
+    assert unfinished["刚开始单位"][R["进度"]] == pytest.approx(1 / 31, abs=1e-4)
+    assert unfinished["刚开始单位"][R["备注"]] == "检查进行中" and unfinished["刚开始单位"][R["等次"]] == "未评定"
+    assert special.index(unfinished["刚开始单位"]) > special.index(ranked[-1])  # listed below the ranking
+    demo_rows = [r for r in table if r[R["检查类型"]] == "示范创建"]
+    assert [r[R["名次"]] for r in demo_rows] == ["—", "—"]
+    assert demo_rows[0][R["进度"]] == pytest.approx(2 / 104, abs=1e-4)
+    # the printed ranking has no paths or hashes: they are on 来源
+    assert not any(str(tmp_path) in str(v) for r in table for v in r)
+    assert {str(e.source.absolute()) for e in report.included} == {r[S["文件"]] for r in rows(wb["来源"])}
+    d = report.to_dict()
+    by_unit = {e["unit"]: e for e in d["included"]}
+    assert by_unit["刚开始单位"]["rank"] is None and by_unit["刚开始单位"]["not_ranked_because"] == "检查进行中"
+    assert by_unit["专项000"]["ranked"] and isinstance(by_unit["专项000"]["rank"], int)
+
+
+def test_include_unfinished_ranks_them_provisionally(mixed, tmp_path):
+    inputs, _ = mixed
+    report = consolidate(inputs, tmp_path / "o.xlsx", today=TODAY, include_unfinished=True)
     wb = openpyxl.load_workbook(report.output)
     table = rows(wb["排名"])
-    groups: dict[str, list[tuple]] = {}
-    for r in table:
-        groups.setdefault(r[R["检查清单"]], []).append(r)
-    assert len(groups) == 2
-    special_rows = next(g for g in groups.values() if g[0][R["检查类型"]] == "专项督察")
-    assert [r[R["名次"]] for r in special_rows] == list(range(1, len(special_rows) + 1))
-    percents = [r[R["得分率"]] for r in special_rows]
-    assert percents == sorted(percents, reverse=True)
-    # the 示范创建 inspections have one or two of 104 items scored: listed, not ranked
-    demo_rows = next(g for g in groups.values() if g[0][R["检查类型"]] == "示范创建")
-    assert [r[R["被检查单位"]] for r in demo_rows] == ["示范单位乙", "示范单位甲"]
-    assert [r[R["名次"]] for r in demo_rows] == ["—", "—"]
-    assert demo_rows[0][R["等次"]].startswith("未评定") and "不参与排名" in demo_rows[0][R["备注"]]
-    assert demo_rows[0][R["进度"]] == pytest.approx(2 / 104, abs=1e-4)
-    assert demo_rows[0][R["检查清单"]].endswith("（分值暂定）")
+    by_unit = {r[R["被检查单位"]]: r for r in table}
+    assert isinstance(by_unit["进行中单位"][R["名次"]], int) and "临时排名" in by_unit["进行中单位"][R["备注"]]
+    assert isinstance(by_unit["刚开始单位"][R["名次"]], int) and "尚有 30 项未评" in by_unit["刚开始单位"][R["备注"]]
+    assert "含未完成的检查" in wb["排名"]["A2"].value
+    assert all(isinstance(by_unit[u][R["名次"]], int) for u in ("示范单位甲", "示范单位乙"))
 
-    comparison = list(wb["分项对比"].iter_rows(values_only=True))
-    headers = [r for r in comparison if r[0] == "被检查单位"]
-    assert len(headers) == 2
-    demo_header = next(h for h in headers if len([v for v in h if v]) == 2 + 8)  # 8 normal sections, no 加分/减分
-    assert demo_header[2].startswith("1 ") and not any(str(v).startswith(("B ", "P ")) for v in demo_header if v)
-    by_unit = {r[0]: r for r in comparison if r[0] in ("示范单位甲", "示范单位乙")}
-    with Inspection.open(store.resolve(demo2.id), readonly=True) as ins:
-        nodes = ins.score().nodes
-    assert by_unit["示范单位乙"][2] == pytest.approx(nodes["1"].percent / 100)
-    assert by_unit["示范单位乙"][1] == pytest.approx(ins.score().percent / 100)
-    assert by_unit["示范单位乙"][2 + 3] == "未评"  # a section with nothing scored is 未评, not 0%
-    assert len(specials) == 5
+
+def test_comparison_has_one_sheet_per_checklist_with_headers_that_fit(mixed, store, tmp_path):
+    inputs, demo2_id = mixed
+    report = consolidate(inputs, tmp_path / "o.xlsx", today=TODAY)
+    wb = openpyxl.load_workbook(report.output)
+    assert wb.sheetnames == ["排名", "分项对比·专项督察", "分项对比·示范创建", "整改台账", "未纳入文件", "来源"]
+    ws = wb["分项对比·示范创建"]
+    header = [c.value for c in ws[HEADER_ROW]]
+    assert header[:3] == ["名次", "被检查单位", "总得分率"] and header[3].startswith("1 ") and len(header) == 3 + 8
+    assert not any(str(v).startswith(("B ", "P ")) for v in header)
+    # the header row is tall enough for its longest wrapped section title (nothing spills)
+    from fzzf_tui.exporting.cells import wrapped_lines
+
+    widths = [ws.column_dimensions[c.column_letter].width for c in ws[HEADER_ROW]]
+    lines = max(wrapped_lines(str(v), w) for v, w in zip(header, widths))
+    assert lines >= 2 and ws.row_dimensions[HEADER_ROW].height >= lines * 11 * 1.3
+    assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    by_unit = {r[1]: r for r in rows(ws)}
+    with Inspection.open(store.resolve(demo2_id), readonly=True) as ins:
+        score = ins.score()
+    assert by_unit["示范单位乙"][3] == pytest.approx(score.nodes["1"].percent / 100)
+    assert by_unit["示范单位乙"][2] == pytest.approx(score.percent / 100)
+    assert by_unit["示范单位乙"][3 + 3] == "未评"  # a section with nothing scored is 未评, not 0%
+    assert by_unit["示范单位乙"][0] == "—"
+
+
+def test_every_sheet_prints_on_a4_landscape_at_9pt_or_more_with_borders(mixed, tmp_path):
+    inputs, _ = mixed
+    report = consolidate(inputs, tmp_path / "o.xlsx", today=TODAY)
+    wb = openpyxl.load_workbook(report.output)
+    for ws in wb.worksheets:
+        assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.useFirstPageNumber and ws.page_setup.firstPageNumber == 1  # numbered per sheet
+        assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+        width = sum(d.width * (d.max - d.min + 1) for d in ws.column_dimensions.values() if not d.hidden and d.width)
+        # ~122 width units print at 100 % on A4 landscape; 10.5 pt text shrunk to fit stays ≥ 9 pt
+        data = rows(ws)
+        assert data, ws.title
+        merged = {m.min_row for m in ws.merged_cells.ranges}
+        first = ws.cell(row=next(r for r in range(FIRST_DATA_ROW, ws.max_row + 1) if r not in merged), column=2)
+        size = first.font.sz
+        assert size * min(1.0, 122 / width) >= 9, (ws.title, size, width)
+        assert first.border.left.style == "thin"
+    ws = wb["排名"]
+    assert ws.max_column == len(RANKING_HEADERS) == 12
 
 
 def test_section_not_applicable_is_shown_as_such(store, special_checklist, tmp_path):
@@ -157,8 +249,8 @@ def test_section_not_applicable_is_shown_as_such(store, special_checklist, tmp_p
     ins.close()
     report = consolidate([store.root], tmp_path / "o.xlsx", today=TODAY)
     wb = openpyxl.load_workbook(report.output)
-    unit_row = next(r for r in wb["分项对比"].iter_rows(values_only=True) if r[0] == "不涉及单位")
-    assert unit_row[2 + 5] == "不涉及"
+    unit_row = next(r for r in rows(wb["分项对比"]) if r[1] == "不涉及单位")
+    assert unit_row[3 + 5] == "不涉及"
 
 
 # -- 整改台账 ------------------------------------------------------------------------------------
@@ -171,28 +263,37 @@ def test_ledger_lists_every_finding_with_overdue_highlighted_and_today_injectabl
     nodue = ins.add_finding("没有时限", due="")
     ins.close()
 
+    with Inspection.open(ins.path) as again:
+        long = again.add_finding("规范性文件备案审查工作不到位，部分文件未在规定时限内报送备案。" * 4, item_code="3.1",
+                                 requirement="限期整改并建立备案审查台账。" * 5, due="2026-12-31")
+        again.update_finding(long.id, measures="已建立台账并报送")
     report = consolidate([store.root], tmp_path / "o.xlsx", today=TODAY)
     assert report.overdue == 1
     wb = openpyxl.load_workbook(report.output)
     ws = wb["整改台账"]
     ledger = rows(ws)
     by_id = {r[L["问题编号"]]: r for r in ledger}
-    assert set(by_id) == {late.id, done.id, future.id, nodue.id}
-    assert [r[L["指标编号"]] for r in ledger] == ["1.1", "1.2", "2.1", "整体"]  # checklist order, as the 整改清单
-    assert by_id[late.id][L["是否逾期"]] == "逾期"
+    assert set(by_id) == {late.id, done.id, future.id, nodue.id, long.id}
+    assert [r[L["指标编号"]] for r in ledger] == ["1.1", "1.2", "2.1", "3.1", "整体"]  # checklist order, as the 整改清单
+    assert by_id[late.id][L["逾期"]] == "逾期"
     assert by_id[late.id][L["责任单位"]] == "办公室、法制科"
     assert by_id[late.id][L["整改时限"]].date() == date(2026, 3, 1)
     assert by_id[late.id][L["状态"]] == "待整改" and by_id[done.id][L["状态"]] == "已整改"
-    assert not by_id[done.id][L["是否逾期"]] and not by_id[future.id][L["是否逾期"]] and not by_id[nodue.id][L["是否逾期"]]
-    assert "逾期 1 项" in ws["A1"].value
+    assert not by_id[done.id][L["逾期"]] and not by_id[future.id][L["逾期"]] and not by_id[nodue.id][L["逾期"]]
+    assert by_id[long.id][L["整改措施及完成情况"]] == "已建立台账并报送"
+    assert "逾期未整改 1 项" in ws["A2"].value
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
-    assert any(rule.formula == ['$K3="逾期"'] and rule.dxf.fill.fgColor.rgb.endswith("FFC7CE") for rule in rules)
-    assert ws.column_dimensions["M"].hidden and ws.column_dimensions["N"].hidden
-    assert ws.freeze_panes == "C3" and ws.auto_filter.ref.startswith("A2:N")
-    assert ws.print_title_rows == "$1:$2" and ws.page_setup.orientation == "landscape"
+    assert any(rule.formula == ['$L4="逾期"'] and rule.dxf.fill.fgColor.rgb.endswith("FFC7CE") for rule in rules)
+    assert ws.column_dimensions["N"].hidden and ws.column_dimensions["O"].hidden
+    assert ws.freeze_panes == "C4" and ws.auto_filter.ref.startswith("A3:O")
+    assert ws.print_title_rows == "$3:$3" and ws.page_setup.orientation == "landscape"
+    # long text wraps in rows tall enough to show all of it, every cell with a border
+    long_row = next(r for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(row=r, column=15).value == long.id)
+    assert ws.row_dimensions[long_row].height >= 6 * 10.5 * 1.3
+    assert ws.cell(row=long_row, column=5).alignment.wrap_text and ws.cell(row=long_row, column=5).border.top.style == "thin"
 
     later = consolidate([store.root], tmp_path / "o2.xlsx", today=date(2027, 1, 1))
-    assert later.overdue == 2  # 时限未到 is late by then; 已整改 never is
+    assert later.overdue == 3  # 时限未到 is late by then; 已整改 never is
 
 
 def test_is_overdue_rules() -> None:
@@ -212,9 +313,10 @@ def test_text_is_never_written_as_a_formula(store, special_checklist, tmp_path):
     report = consolidate([store.root], tmp_path / "o.xlsx", today=TODAY)
     wb = openpyxl.load_workbook(report.output)
     ws = wb["整改台账"]
-    assert ws.cell(row=3, column=5).value == "=1+1" and ws.cell(row=3, column=5).data_type == "s"
-    assert ws.cell(row=3, column=2).data_type == "s"
-    assert wb["排名"].cell(row=3, column=2).data_type == "s"
+    assert ws.cell(row=4, column=5).value == "=1+1" and ws.cell(row=4, column=5).data_type == "s"
+    assert ws.cell(row=4, column=2).data_type == "s"
+    unit = next(c for row in wb["排名"].iter_rows(min_row=FIRST_DATA_ROW) for c in row if c.value == ins.unit)
+    assert unit.data_type == "s"
 
 
 # -- inputs -------------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ from fzzf_tui.exporting.xlsx import (
     build_workbook,
     finding_fingerprint,
 )
-from fzzf_tui.inspection import STATUSES
 
 from .test_export_helpers import FORMULA_TEXT, rich_demo_inspection
 
@@ -158,22 +157,23 @@ def test_every_finding_is_in_both_lists(workbook, rich) -> None:
     assert {r[1] for r in listed} == {f.id for f in findings}
     rect = wb["整改清单"]
     assert [c.value for c in rect[3]] == list(RECTIFICATION_HEADERS)
-    body = rows(rect, 4)
+    assert RECTIFICATION_HEADERS[6:8] == ("整改措施及完成情况（被检查单位填写）", "复查意见（检查组填写）")
+    body = [r for r in rows(rect, 4) if r[8]]
     assert len(body) == len(findings)
-    assert {r[7] for r in body} == {f.id for f in findings}
+    assert {r[8] for r in body} == {f.id for f in findings}
     assert [r[0] for r in body] == list(range(1, len(findings) + 1))
     # 序号 agree between the two lists
-    assert [r[1] for r in listed] == [r[7] for r in body]
+    assert [r[1] for r in listed] == [r[8] for r in body]
     by_id = {f.id: f for f in findings}
     for r in body:
-        f = by_id[r[7]]
+        f = by_id[r[8]]
         assert r[1].startswith(f.description)
         assert (r[2] or "") == f.requirement and (r[3] or "") == "、".join(f.units)
-        assert r[5] == f.status and (r[6] or "") == f.review
+        assert r[5] == f.status and (r[6] or "") == f.measures and (r[7] or "") == f.review
         assert r[4] == (datetime.fromisoformat(f.due) if f.due else None)  # a date cell
-        assert r[8] == finding_fingerprint(f)
+        assert r[9] == finding_fingerprint(f)
     closed = next(r for r in body if r[5] == "已销号")
-    assert closed[6] == "经复查，台账已补齐"
+    assert closed[7] == "经复查，台账已补齐" and closed[6] is None  # the inspectors' words, not the unit's
 
 
 def test_findings_sheet_lists_evidence_with_hashes(workbook, rich) -> None:
@@ -200,13 +200,26 @@ def test_rectification_sheet_print_settings(workbook, rich) -> None:
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.freeze_panes == "A4"
-    assert ws.auto_filter.ref == f"A3:I{3 + n}"  # covers the hidden identity columns too
-    assert ws.column_dimensions["H"].hidden and ws.column_dimensions["I"].hidden
-    assert ws.print_area and "$A$1:$G$" in ws.print_area
+    assert ws.auto_filter.ref == f"A3:J{3 + n}"  # covers the hidden identity columns too
+    assert ws.column_dimensions["I"].hidden and ws.column_dimensions["J"].hidden
+    assert not ws.column_dimensions["H"].hidden
+    # the signature block: one row (never split over two pages) right under the table, printed
+    sign = 3 + n + 2
+    assert ws.print_area == f"'整改清单'!$A$1:$H${sign}" and ws.max_row == sign
+    assert ws.cell(row=sign, column=1).value.startswith("检查组（签字）") and "日期" in ws.cell(row=sign, column=1).value
+    right = ws.cell(row=sign, column=4).value
+    assert right.startswith("被检查单位（盖章）") and "负责人（签字）" in right and "年    月    日" in right
+    assert {str(m) for m in ws.merged_cells.ranges} >= {f"A{sign}:C{sign}", f"D{sign}:H{sign}"}
+    assert ws.row_dimensions[sign].height >= 6 * 15
+    # only 状态 and 整改措施 are open to the unit (protection without a password, a guard)
+    assert ws.protection.sheet and not ws.protection.password
+    assert [ws.cell(row=4, column=c).protection.locked for c in range(1, 9)] == [True] * 5 + [False, False, True]
     assert ws["A1"].value.endswith("问题整改清单") and ws["A1"].font.name == "黑体"
     assert ws["B4"].alignment.wrap_text and ws["B4"].font.name == "宋体"
     assert ws["E4"].number_format.startswith("yyyy")
-    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    # pages numbered per sheet; no “共 &N 页”, which every program counts over the whole print job
+    assert ws.oddFooter.center.text == "第 &P 页" and ws.page_setup.useFirstPageNumber
+    assert int(ws.page_setup.firstPageNumber) == 1
     # rows are tall enough for their wrapped text
     assert all((ws.row_dimensions[r].height or 0) >= 30 for r in range(4, 4 + n))
 
@@ -219,7 +232,7 @@ def test_rectification_status_drop_down(workbook, rich) -> None:
     assert len(validations) == 1
     dv = validations[0]
     assert dv.type == "list" and dv.showErrorMessage
-    assert dv.formula1 == '"' + ",".join(STATUSES) + '"'
+    assert dv.formula1 == '"待整改,整改中,已整改"'  # 已销号 is the inspectors' decision
     assert str(dv.sqref) == f"F4:F{3 + n}"
 
 
@@ -231,7 +244,7 @@ def test_formula_like_text_is_stored_as_text(workbook, rich) -> None:
         values = {c.value for c in cells}
         assert all(c.data_type == "s" for c in cells), name
         assert any(v == FORMULA_TEXT for v in values) or any(v.startswith(FORMULA_TEXT) for v in values)
-    rect = {r[7]: r for r in rows(wb["整改清单"], 4)}
+    rect = {r[8]: r for r in rows(wb["整改清单"], 4)}
     f = next(f for f in rich.findings() if f.description == FORMULA_TEXT)
     assert rect[f.id][2] == "-立即整改" and rect[f.id][3] == "@市政务服务和大数据管理局"
     cell = next(c for c in wb["问题清单"]["E"] if c.value == FORMULA_TEXT)
@@ -247,7 +260,7 @@ def test_identity_sheet_maps_rows_to_finding_ids(workbook, rich) -> None:
     wb, _ = workbook
     ws = wb["_fzzf"]
     meta = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(1, 9)}
-    assert meta["format"] == "fzzf-xlsx/1"
+    assert meta["format"] == "fzzf-xlsx/2"
     assert meta["inspection_id"] == rich.id
     assert meta["checklist_hash"] == rich.meta["checklist_hash"]
     assert meta["fingerprint_fields"].split(",") == list(FINGERPRINT_FIELDS)
@@ -255,8 +268,8 @@ def test_identity_sheet_maps_rows_to_finding_ids(workbook, rich) -> None:
     rect = wb["整改清单"]
     for number, fid, fingerprint, row in table:
         assert rect.cell(row=row, column=1).value == number
-        assert rect.cell(row=row, column=8).value == fid
-        assert rect.cell(row=row, column=9).value == fingerprint
+        assert rect.cell(row=row, column=9).value == fid
+        assert rect.cell(row=row, column=10).value == fingerprint
 
 
 def test_fingerprint_changes_with_content_and_status(rich) -> None:

@@ -18,6 +18,7 @@ from fzzf_tui.exporting.consolidate import consolidate
 from fzzf_tui.inspection import Inspection
 
 from ..forge import read_tables, rechain, write_tables
+from .test_consolidate import L, R, rows
 
 
 def make_many(store, checklist, n: int) -> list[Path]:
@@ -36,6 +37,7 @@ def make_many(store, checklist, n: int) -> list[Path]:
         meta = data["meta"]["1"]
         meta["id"] = f"20260101-{uuid.uuid4().hex[:6]}"
         meta["unit"] = f"第{i:03d}单位"
+        meta["status"] = "已完成"  # ranked only when finished
         # vary the score: i deduction cases on the first leaf (the chain is regenerated to match)
         key = next(iter(data["results"]))
         data["results"][key]["value"] = i % 7
@@ -55,19 +57,20 @@ def test_consolidate_300_with_a_corrupt_input(store, special_checklist, tmp_path
     assert any("坏文件" in f and "损坏" in r for f, r in reasons.items())
     assert any("重复" in f and "只计一次" in r for f, r in reasons.items())
     wb = openpyxl.load_workbook(report.output)
-    assert wb.sheetnames == ["排名", "分项对比", "整改台账", "未纳入文件"]
-    ranking = {row[1]: row for row in wb["排名"].iter_rows(min_row=3, values_only=True)}
+    assert wb.sheetnames == ["排名", "分项对比", "整改台账", "未纳入文件", "来源"]
+    table = rows(wb["排名"])
+    ranking = {row[R["被检查单位"]]: row for row in table}
     assert len(ranking) == 300
     for p in paths[::37]:
         with Inspection.open(p, readonly=True) as ins:
-            assert ranking[ins.unit][4] == pytest.approx(round(ins.score().total, 4))
-    ranks = [row[0] for row in wb["排名"].iter_rows(min_row=3, values_only=True)]
-    assert ranks[:3] == [1, 2, 3]
-    ledger = list(wb["整改台账"].iter_rows(min_row=3, values_only=True))
-    assert len(ledger) == 300 and all(r[10] == "逾期" for r in ledger)  # due 2026-01-31 < 2026-06-01
+            assert ranking[ins.unit][R["得分"]] == pytest.approx(round(ins.score().total, 4))
+    ranks = [row[R["名次"]] for row in table]
+    assert ranks[:299] == sorted(ranks[:299]) and ranks[-1] == "—"  # the template is still 进行中
+    ledger = rows(wb["整改台账"])
+    assert len(ledger) == 300 and all(r[L["逾期"]] == "逾期" for r in ledger)  # due 2026-01-31 < 2026-06-01
     rules = wb["整改台账"].conditional_formatting
-    assert any(r.formula == ['$K3="逾期"'] and r.dxf.fill.fgColor.rgb.endswith("FFC7CE") for cf in rules for r in cf.rules)
-    skipped = [r[0] for r in wb["未纳入文件"].iter_rows(min_row=3, values_only=True)]
+    assert any(r.formula == ['$L4="逾期"'] and r.dxf.fill.fgColor.rgb.endswith("FFC7CE") for cf in rules for r in cf.rules)
+    skipped = [r[0] for r in rows(wb["未纳入文件"])]
     assert any("坏文件" in s for s in skipped)
 
 

@@ -110,6 +110,12 @@ def export(app: App, ins: Inspection, formats: dict[str, Any], fmt: str | None =
             app.notify(f"导出失败：{exc.strerror or exc}", title="导出失败", severity="error", timeout=10)
             return
         app.notify(str(path), title="已导出", timeout=10)
+        warn = getattr(importlib.import_module("fzzf_tui.exporting"), "export_warnings", None)
+        gaps = warn(ins, name) if warn is not None else []
+        if gaps:
+            more = f"\n……共 {len(gaps)} 个" if len(gaps) > 5 else ""
+            app.notify("整改清单中以下问题信息不全（打印为空白），请补充后重新导出：\n" + "\n".join(gaps[:5]) + more,
+                       title="请注意", severity="warning", timeout=15)
 
     if fmt or len(formats) <= 1:
         go(fmt or next(iter(formats), "xlsx"))
