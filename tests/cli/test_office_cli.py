@@ -84,7 +84,7 @@ def returned(store, special_checklist, tmp_path):
     ins.close()
     wb = openpyxl.load_workbook(xlsx)
     ws = wb["整改清单"]
-    rows = {ws.cell(row=r, column=8).value: r for r in range(4, ws.max_row + 1)}
+    rows = {ws.cell(row=r, column=9).value: r for r in range(4, ws.max_row + 1)}  # I: 问题编号 (hidden)
     ws[f"F{rows[a.id]}"] = "已整改"
     ws[f"G{rows[a.id]}"] = "已在门户网站公开"
     ws[f"D{rows[b.id]}"] = "改过的责任单位"
@@ -112,7 +112,7 @@ def test_import_status_asks_before_writing(runner, returned):
     assert "已写入 1 处修改" in out
     with Inspection.open(path, readonly=True) as ins:
         assert ins.finding(a).status == "已整改" and ins.finding(b).status == "待整改"
-        assert ins.audit()[-1]["action"] == "finding.status"
+        assert [e["action"] for e in ins.audit()[-2:]] == ["finding.status", "finding.update"]  # 状态, then 整改措施
 
 
 def test_import_status_json_with_yes(runner, returned):

@@ -95,7 +95,7 @@ def returned_workbook(store, checklist, tmp_path: Path):
     ins.close()
     wb = openpyxl.load_workbook(xlsx)
     ws = wb["整改清单"]
-    rows = {ws.cell(row=r, column=8).value: r for r in range(4, ws.max_row + 1)}
+    rows = {ws.cell(row=r, column=9).value: r for r in range(4, ws.max_row + 1)}  # I: 问题编号 (hidden)
     return ins.path, xlsx, wb, ws, rows, (a, b, c)
 
 
@@ -103,12 +103,12 @@ def test_import_status_applies_changes_and_refuses_altered_rows(store, special_c
     path, xlsx, wb, ws, rows, (a, b, c) = returned_workbook(store, special_checklist, tmp_path)
     ws.cell(row=rows[a.id], column=6).value = "已整改"
     ws.cell(row=rows[a.id], column=7).value = "已报备，附回执"
-    ws.cell(row=rows[b.id], column=6).value = "已销号"  # skips steps and has no 复查意见 → refused
+    ws.cell(row=rows[b.id], column=6).value = "已销号"  # only inspectors close a finding → refused
     ws.cell(row=rows[c.id], column=3).value = "单位自行改了整改要求"  # identity altered → refused
     wb.save(xlsx)
     out = CliRunner().invoke(cli, ["import-status", str(xlsx), "--dry-run"])
     assert out.exit_code == 0, out.output
-    assert "待整改 → 已整改" in out.output and f"整改清单!G{rows[b.id]}" in out.output
+    assert "待整改 → 已整改" in out.output and f"整改清单!F{rows[b.id]}: 单位不能将问题改为“已销号”" in out.output
     assert f"整改清单!C{rows[c.id]}" in out.output and "标识内容被改动" in out.output
     with Inspection.open(path, readonly=True) as ins:
         assert ins.finding(a.id).status == "待整改"  # dry run wrote nothing
@@ -116,23 +116,23 @@ def test_import_status_applies_changes_and_refuses_altered_rows(store, special_c
     assert out.exit_code == 0 and "已写入 1 处" in out.output
     with Inspection.open(path, readonly=True) as ins:
         f = ins.finding(a.id)
-        assert f.status == "已整改" and f.review == "已报备，附回执"
+        assert f.status == "已整改" and f.measures == "已报备，附回执" and f.review == ""
         assert ins.finding(b.id).status == "待整改" and ins.finding(c.id).status == "待整改"
-        assert ins.audit()[-1]["action"] == "finding.status"
+        assert [e["action"] for e in ins.audit()[-2:]] == ["finding.status", "finding.update"]  # 状态, then 整改措施
         assert ins.verify().ok
 
 
 def test_import_status_invalid_value_and_fake_id(store, special_checklist, tmp_path: Path) -> None:
     path, xlsx, wb, ws, rows, (a, b, c) = returned_workbook(store, special_checklist, tmp_path)
     ws.cell(row=rows[a.id], column=6).value = "完成了"
-    ws.cell(row=rows[b.id], column=8).value = "ffffffffffff"
+    ws.cell(row=rows[b.id], column=9).value = "ffffffffffff"
     wb.save(xlsx)
     out = CliRunner().invoke(cli, ["import-status", str(xlsx), "--yes", "--json"])
     assert out.exit_code == 0, out.output
     d = json.loads(out.output)
     refused = "\n".join(d["refused"])
     assert f"整改清单!F{rows[a.id]}: 状态“完成了”不是允许的值" in refused
-    assert f"整改清单!H{rows[b.id]}" in refused and d["applied"] == 0
+    assert f"整改清单!I{rows[b.id]}" in refused and d["applied"] == 0
 
 
 def test_import_status_refuses_hostile_workbook(tmp_path: Path) -> None:
