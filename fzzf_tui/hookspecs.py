@@ -36,6 +36,13 @@ def register_export_formats(register):
 
     ``register(name, label, suffix, writer)`` where ``writer(data, path, **options)`` writes
     the file; ``data`` is a read-only :class:`fzzf_tui.exporting.InspectionData` snapshot.
+
+    ``register(name, label, suffix, writer, scope="consolidation")`` adds a format for a
+    consolidation instead (``fzzf consolidate --report FILE --report-format NAME``): ``data``
+    is then the :class:`fzzf_tui.exporting.consolidate.ConsolidateReport` (entries, ranking
+    groups, skipped inputs). The built-in ``docx`` (反馈意见书) and ``bulletin`` (通报) formats
+    are registered this way; their builders accept ``template=`` (a .docx whose page setup and
+    ``fzzf …`` styles are used), so a plugin can register its own variant.
     """
 
 

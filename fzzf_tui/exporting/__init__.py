@@ -20,7 +20,8 @@ from .data import InspectionData, as_data
 from .files import default_stem, place, target_path, temp_path
 
 __all__ = [
-    "InspectionData", "export_formats", "export_inspection", "export_warnings", "import_bundle", "planned_path",
+    "InspectionData", "consolidation_formats", "export_consolidation", "export_formats", "export_inspection",
+    "export_warnings", "import_bundle", "planned_path",
 ]
 
 # Formats that carry the records as data, not a document for people: nothing to warn about.
@@ -34,13 +35,22 @@ def export_formats() -> dict[str, Any]:
     return get_plugins().export_formats()
 
 
-def _format(fmt: str) -> Any:
-    formats = export_formats()
+def consolidation_formats() -> dict[str, Any]:
+    """name → format for a consolidation (the 通报 and formats plugins add with
+    ``scope="consolidation"``)."""
+    from ..plugins import get_plugins
+
+    return get_plugins().consolidation_formats()
+
+
+def _format(fmt: str, consolidation: bool = False) -> Any:
+    formats = consolidation_formats() if consolidation else export_formats()
     try:
         return formats[fmt]
     except KeyError:
         known = "、".join(f"{f.name}（{f.label}）" for f in formats.values()) or "（无）"
-        raise ExportError(f"没有名为“{fmt}”的导出格式。可用的格式：{known}") from None
+        what = "汇总报告格式" if consolidation else "导出格式"
+        raise ExportError(f"没有名为“{fmt}”的{what}。可用的格式：{known}") from None
 
 
 def planned_path(source: Inspection | InspectionData, fmt: str = "xlsx", out: str | os.PathLike[str] | None = None) -> Path:
@@ -81,13 +91,26 @@ def export_inspection(
     """
     f = _format(fmt)
     target = planned_path(inspection, fmt, out)
-    data = as_data(inspection)
+    return _produce(f, as_data(inspection), target, force, options)
+
+
+def export_consolidation(report: Any, fmt: str = "bulletin", out: str | os.PathLike[str] | None = None,
+                         force: bool = False, **options: Any) -> Path:
+    """Write a document about a consolidation (:class:`.consolidate.ConsolidateReport`) with a
+    consolidation format, e.g. the 通报; same safety as :func:`export_inspection`."""
+    f = _format(fmt, consolidation=True)
+    target = target_path(out, "通报", f.suffix)
+    return _produce(f, report, target, force, options)
+
+
+def _produce(f: Any, data: Any, target: Path, force: bool, options: dict[str, Any]) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"无法创建导出文件夹 {target.parent}：{exc.strerror or exc}") from None
     if target.is_dir():
         raise ExportError(f"{target} 是一个文件夹，不能作为导出文件")
+    fmt = f.name
     tmp = temp_path(target, f.suffix)
     try:
         try:
@@ -110,7 +133,7 @@ def export_inspection(
             tmp.unlink()
 
 
-def _write(f: Any, data: InspectionData, tmp: Path, options: dict[str, Any]) -> None:
+def _write(f: Any, data: Any, tmp: Path, options: dict[str, Any]) -> None:
     """Call the format's writer; a plugin's writer runs with a time limit (``FZZF_EXPORT_TIMEOUT``
     seconds, default 120) so a hanging plugin cannot hang the export (see docs/plugins.md)."""
     from ..plugins import DEFAULT_PLUGINS

@@ -63,7 +63,10 @@ def check_text(value: Any, what: str, limit: int, required: bool = True) -> str:
     return text
 
 
-def check_export_format(name: Any, label: Any, suffix: Any, writer: Any) -> tuple[str, str, str]:
+EXPORT_SCOPES = ("inspection", "consolidation")
+
+
+def check_export_format(name: Any, label: Any, suffix: Any, writer: Any, scope: Any = "inspection") -> tuple[str, str, str, str]:
     name = check_text(name, "导出格式名", 40)
     if not EXPORT_NAME.match(name):
         raise TypeError(f"导出格式名“{name}”只能含字母、数字、点、下划线和连字符")
@@ -73,7 +76,9 @@ def check_export_format(name: Any, label: Any, suffix: Any, writer: Any) -> tupl
         raise TypeError(f"文件后缀“{suffix}”应以点开头，只含字母、数字、点、下划线和连字符（如 .docx）")
     if not callable(writer):
         raise TypeError(f"writer 应为函数 writer(data, path, **options)，收到 {type_name(writer)}")
-    return name, label, suffix
+    if scope not in EXPORT_SCOPES:
+        raise TypeError(f"scope 应为 {' 或 '.join(EXPORT_SCOPES)}，收到“{scope}”")
+    return name, label, suffix, scope
 
 
 def hook_name_warnings(obj: Any, hook_names: Iterable[str], implemented: Iterable[str]) -> list[str]:

@@ -387,10 +387,19 @@ class Plugins:
 
     # -- export formats -----------------------------------------------------------
     def export_formats(self) -> dict[str, ExportFormat]:
+        """Formats for one inspection (``fzzf export -f NAME``, the TUI's export)."""
+        return {n: f for n, f in self._all_formats().items() if f.scope == "inspection"}
+
+    def consolidation_formats(self) -> dict[str, ExportFormat]:
+        """Formats for a consolidation (``fzzf consolidate --report FILE --report-format NAME``)."""
+        return {n: f for n, f in self._all_formats().items() if f.scope == "consolidation"}
+
+    def _all_formats(self) -> dict[str, ExportFormat]:
         if self._formats is None:
 
-            def check(name: Any, label: Any, suffix: Any, writer: Any) -> ExportFormat:
-                return ExportFormat(*checks.check_export_format(name, label, suffix, writer), writer)
+            def check(name: Any, label: Any, suffix: Any, writer: Any, scope: Any = "inspection") -> ExportFormat:
+                name, label, suffix, scope = checks.check_export_format(name, label, suffix, writer, scope)
+                return ExportFormat(name, label, suffix, writer, scope=scope)
 
             formats: dict[str, ExportFormat] = {}
             for call in self.run_hook("register_export_formats", lambda c: {"register": self._registrar(c, check)}):
@@ -455,7 +464,7 @@ class Plugins:
         """Run every start-up hook now, so later reads never call plugin code."""
         self.checklists()
         self.inspection_types()
-        self.export_formats()
+        self._all_formats()
         return self
 
     # -- reporting ------------------------------------------------------------------

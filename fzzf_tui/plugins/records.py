@@ -51,6 +51,9 @@ class ExportFormat:
     suffix: str
     writer: Callable[..., Any]
     plugin: str = ""
+    # "inspection": writer(InspectionData, path) — ``fzzf export -f``, the TUI's export;
+    # "consolidation": writer(ConsolidateReport, path) — ``fzzf consolidate --report``.
+    scope: str = "inspection"
 
 
 @dataclass
