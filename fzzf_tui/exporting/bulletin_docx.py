@@ -66,7 +66,7 @@ def build_bulletin(report: ConsolidateReport, issuer: str = "", title: str = "",
     entries = report.included
     groups = report.groups
     doc = OfficialDocument(template)
-    doc.title(title or f"关于{today.year}年法治政府建设督察检查情况的通报")
+    doc.title(title or f"关于{today.year}年法治政府建设督察情况的通报")
     doc.addressee(addressee)
     by_type: dict[str, int] = {}
     for e in entries:

@@ -134,6 +134,10 @@ class OfficialDocument:
         pf.space_before = pf.space_after = Pt(0)
         if pitch is None:
             pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            # not on the page's 28.95 pt line grid: table text is set solid, in its own size
+            snap = OxmlElement("w:snapToGrid")
+            snap.set(qn("w:val"), "0")
+            st.element.get_or_add_pPr().append(snap)
         else:
             pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(pitch)
         if align is not None:
