@@ -222,7 +222,8 @@ def build_form(
     ws.column_dimensions["J"].hidden = True
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3)
     ws.print_area = f"A1:I{row}"
-    print_setup(ws, landscape=True, title_rows=f"1:{HEADER_ROW}", footer=f"{unit.name} · {campaign.name}自查表")
+    print_setup(ws, landscape=True, title_rows=f"1:{HEADER_ROW}", footer=f"{unit.name} · {campaign.name}自查表",
+                of_total=True)  # the form is the workbook's only printed sheet
     _protect(ws)
     _identity_sheet(wb, campaign, unit, rows, inspection_id, exported_at)
     wb.active = 0

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from docx.enum.text import WD_BREAK
 
-from .docx_layout import OfficialDocument, chinese_date, chinese_number
-from .feedback_docx import points
+from .docx_layout import OfficialDocument
+from .wording import chinese_date, chinese_number, points
 
 if TYPE_CHECKING:
     from .consolidate import ConsolidateReport, Entry

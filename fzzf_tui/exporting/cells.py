@@ -218,8 +218,11 @@ def header_row(ws: Worksheet, row: int, headers: Sequence[str]) -> None:
     fit_row_height(ws, row)
 
 
-def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None, footer: str = "") -> None:
-    """A4, fit to one page wide, repeating ``title_rows`` (e.g. ``"1:3"``), page numbers below."""
+def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None, footer: str = "",
+                of_total: bool = False) -> None:
+    """A4, fit to one page wide, repeating ``title_rows`` (e.g. ``"1:3"``), page numbers below
+    (numbered from 1 on each sheet; ``of_total``: “第 N 页，共 M 页”, for a workbook that prints
+    this one sheet only, where the job's total is the sheet's)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -238,7 +241,7 @@ def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None, f
     # WPS and LibreOffice count &N over the whole print job, so it would not be this sheet's total.
     ws.page_setup.firstPageNumber = 1
     ws.page_setup.useFirstPageNumber = True
-    ws.oddFooter.center.text = "第 &P 页"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页" if of_total else "第 &P 页"
     ws.oddFooter.center.font = BODY_FONT
     ws.oddFooter.center.size = FOOTER_SIZE
     if footer:

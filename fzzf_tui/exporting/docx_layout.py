@@ -35,6 +35,7 @@ from docx.shared import Mm, Pt
 
 from ..errors import ExportError
 from .cells import clean_text
+from .wording import chinese_date, chinese_number
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -54,28 +55,6 @@ STYLE_ADDRESSEE, STYLE_TABLE, STYLE_TABLE_HEAD, STYLE_SIGN = "fzzf 主送", "fzz
 STYLE_NAMES = (STYLE_TITLE, STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_H3, STYLE_ADDRESSEE, STYLE_TABLE, STYLE_TABLE_HEAD,
                STYLE_SIGN)
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
-
-
-def chinese_date(value: date | str) -> str:
-    """``2026年6月1日`` (成文日期 in Arabic numerals, no leading zeros); text that is not a date as is."""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def chinese_number(n: int) -> str:
-    """一, 二, … 九十九 (for “一、” headings); larger numbers in digits."""
-    digits = "零一二三四五六七八九"
-    if 0 <= n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n - 10] if n > 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    return str(n)
 
 
 def text(value: Any) -> str:

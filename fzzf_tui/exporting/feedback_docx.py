@@ -25,18 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from .data import InspectionData
-from .docx_layout import OfficialDocument, chinese_date, chinese_number, evidence_reference
+from .docx_layout import OfficialDocument, evidence_reference
+from .wording import chinese_date, chinese_number, points
 
 DEFAULT_ISSUER = "法治政府建设督察检查组"
 FINISHED = ("已完成", "已归档")
 MISSING = "待明确"
-
-
-def points(x: float | None) -> str:
-    """12.5 → “12.5”, 12.0 → “12” (the engine rounds to cents)."""
-    if x is None:
-        return "—"
-    return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
 def score_sentence(report: Any, finished: bool) -> str:
@@ -157,4 +151,4 @@ def write_feedback(data: InspectionData, path: str | Path, issuer: str = "", tod
     build_feedback(data, issuer=issuer, today=today, template=template).save(path)
 
 
-__all__ = ["DEFAULT_ISSUER", "build_feedback", "points", "score_sentence", "write_feedback"]
+__all__ = ["DEFAULT_ISSUER", "build_feedback", "score_sentence", "write_feedback"]

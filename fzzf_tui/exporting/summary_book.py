@@ -11,13 +11,14 @@ Sheets, in this order, each with a title in row 1, a subtitle in row 2 and the h
 ``排名``        one block per checklist (id + version), in the order of :func:`.ranking.rank_groups`:
                a heading row (type, checklist, 满分, 分值暂定, how many ranked), the ranked units
                best first with their 名次, then — under a sub-heading — the units not ranked with
-               名次 “—” and why in 备注. Columns: :data:`RANKING_HEADERS` (plus, when a column
-               provider returns one, e.g. 自评虚高, extra columns before 备注)
+               名次 “—” and why in 备注. Columns: :data:`RANKING_HEADERS` (plus 自评分 | 自评虚高
+               before 备注 when some unit has a 自评, see :mod:`.summary_self`)
 ``分项对比``    one sheet per checklist (``分项对比·<type>`` when there are several, see
                :func:`comparison_sheet_names`), so each prints with its own header: 名次 | 被检查单位 |
                总得分率 | one column per top-level (normal) section, one row per unit in ranking order
                with each section's 得分率 (“不涉及” where no item applied, “未评” where none is
                scored); a colour scale
+``自评虚高``    only when some unit has a 自评 (:mod:`.summary_self`)
 ``整改台账``    every finding of every unit (units by name, findings in checklist order as in each
                unit's 整改清单): :data:`LEDGER_HEADERS` (检查编号 and 问题编号 hidden). Overdue
                (整改时限 before “today” and 状态 not 已整改/已销号) rows are filled red by one
@@ -30,36 +31,35 @@ Sheets, in this order, each with a title in row 1, a subtitle in row 2 and the h
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
-
-from openpyxl.styles import Alignment, Border, Font, PatternFill
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import ExportError
-from .cells import (
-    BODY_FONT,
-    BORDER,
-    FONT_BODY,
-    FORMULA_STARTS,
-    HEADER_FILL,
-    PERCENT_FORMAT,
-    POINTS_FORMAT,
-    TITLE_FONT,
-    clean_text,
-    wrapped_lines,
-)
+from .cells import PERCENT_FORMAT, POINTS_FORMAT
 from .files import place, temp_path
 from .ranking import RankGroup, is_finished, rank_groups
+from .sheet_writer import (
+    FIRST_DATA_ROW,
+    GROUP_FILL,
+    HEADER_ROW,
+    RED,
+    SUBGROUP_FILL,
+    TOP,
+    TOP_CENTER,
+    TOP_RIGHT,
+    Cells,
+    Sheet,
+    new_workbook,
+)
+from .summary_self import SELF_EXCESS, RankingColumn, ranking_columns, self_excess_sheets
+from .wording import chinese_number
 
 if TYPE_CHECKING:
     from .consolidate import ConsolidateReport, Entry
 
 RANKING, COMPARISON, LEDGER, SKIPPED, SOURCES = "排名", "分项对比", "整改台账", "未纳入文件", "来源"
 SHEET_NAMES = (RANKING, COMPARISON, LEDGER, SKIPPED, SOURCES)
-HEADER_ROW = 3
-FIRST_DATA_ROW = 4
 OVERDUE = "逾期"
 DONE_STATUSES = ("已整改", "已销号")  # rectified: no longer overdue
 NOT_RANKED = "—"
@@ -89,26 +89,6 @@ SOURCE_COLUMNS: tuple[tuple[str, float], ...] = (
     ("文件", 24), ("文件 SHA-256", 18), ("审计末条哈希", 18), ("清单哈希", 18),
 )
 SOURCE_HEADERS = tuple(h for h, _ in SOURCE_COLUMNS)
-LINE = 1.35  # printed line height per point of font size (CJK fonts; cells.LINE_HEIGHT is 15.5 for 11 pt)
-
-
-@dataclass(frozen=True)
-class RankingColumn:
-    """An optional 排名 column (inserted before 备注), e.g. the campaign's 自评虚高.
-
-    ``value(entry)`` returns a cell value (number, text or None); ``fmt`` is its number format.
-    The column is shown only when ``shown(entries)`` is true for the consolidated entries.
-    """
-
-    header: str
-    width: float
-    value: Callable[["Entry"], Any]
-    shown: Callable[[Sequence["Entry"]], bool] = lambda entries: True
-    fmt: str | None = None
-
-
-# Providers of optional 排名 columns: called with the entries, each returns columns to add.
-RANKING_COLUMN_PROVIDERS: list[Callable[[Sequence["Entry"]], list[RankingColumn]]] = []
 
 
 def is_overdue(f: Any, today: date) -> bool:
@@ -121,175 +101,9 @@ def is_overdue(f: Any, today: date) -> bool:
         return False
 
 
-# -- styled cells in write-only mode -----------------------------------------------------------
-class _Cells:
-    """Write-only cells with a few named styles; each style is registered once per workbook.
-
-    Text is cleaned for XML and never becomes a formula (as :func:`cells.put` guarantees for
-    the normal workbooks).
-    """
-
-    def __init__(self, wb: Any) -> None:
-        from openpyxl.cell.cell import Cell
-
-        self.wb = wb
-        self._cell, self._clean, self._formula_starts = Cell, clean_text, FORMULA_STARTS
-        self._styles: dict[tuple[Any, ...], Any] = {}
-        self._fonts: dict[tuple[float, bool, str], Font] = {}
-
-    def font(self, size: float, bold: bool = False, name: str = BODY_FONT) -> Font:
-        key = (size, bold, name)
-        if key not in self._fonts:
-            self._fonts[key] = Font(name=name, size=size, bold=bold)
-        return self._fonts[key]
-
-    def __call__(self, ws: Any, value: Any, font: Font | None = None, fill: PatternFill | None = None,
-                 fmt: str | None = None, align: Alignment | None = None, border: Border | None = BORDER) -> Any:
-        formula_like = False
-        if isinstance(value, str):
-            value = self._clean(value)
-            formula_like = value.startswith(self._formula_starts)
-        key = (id(font), id(fill), fmt, id(align), id(border), formula_like)
-        style = self._styles.get(key)
-        if style is None:
-            style = self._styles[key] = self._style(ws, font, fill, fmt, align, border, formula_like)
-        c = self._cell(ws, row=1, column=1, value=value, style_array=style)
-        if formula_like:
-            c.data_type = "s"  # text, never a formula
-        return c
-
-    @staticmethod
-    def _style(ws: Any, font: Any, fill: Any, fmt: str | None, align: Any, border: Any, quote: bool) -> Any:
-        # Registering a style hashes it into the workbook's lists; the index array is then
-        # copied into each cell (what openpyxl does when it copies a cell).
-        from openpyxl.cell import WriteOnlyCell
-
-        proto = WriteOnlyCell(ws)
-        if font is not None:
-            proto.font = font
-        if fill is not None:
-            proto.fill = fill
-        if fmt:
-            proto.number_format = fmt
-        if align is not None:
-            proto.alignment = align
-        if border is not None:
-            proto.border = border
-        if quote:
-            proto.quotePrefix = True
-        return proto._style
-
-
-TOP = Alignment(wrap_text=True, vertical="top")
-TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
-TOP_RIGHT = Alignment(vertical="top", horizontal="right")
-CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-LEFT_MIDDLE = Alignment(wrap_text=True, vertical="center", horizontal="left")
-GROUP_FILL = PatternFill("solid", fgColor="E7E6E6")
-SUBGROUP_FILL = PatternFill("solid", fgColor="F7F7F7")
-RED = PatternFill("solid", fgColor="FFC7CE")
-
-
-def _new_workbook() -> Any:
-    from openpyxl import Workbook
-    from openpyxl.utils.indexed_list import IndexedList
-
-    wb = Workbook(write_only=True)
-    # as cells.new_workbook: 宋体 as the default font, so CJK widths come out as computed
-    wb._fonts = IndexedList([FONT_BODY])
-    wb._named_styles["Normal"].font = FONT_BODY
-    return wb
-
-
-def _height(size: float, lines: int) -> float:
-    return round(lines * size * LINE + 4, 1)
-
-
-def _lines(values: Iterable[tuple[Any, float]], size: float) -> int:
-    """Printed lines of the tallest wrapped text among (value, column width) pairs."""
-    scale = 11.0 / size  # widths are in 11 pt 宋体 digits; smaller text fits more per line
-    lines = 1
-    for value, width in values:
-        if isinstance(value, str) and value:
-            lines = max(lines, wrapped_lines(value, width * scale))
-    return lines
-
-
-class _Sheet:
-    """One write-only sheet with its widths, title rows and print settings."""
-
-    def __init__(self, wb: Any, cell: _Cells, name: str, columns: Sequence[tuple[str, float]], size: float,
-                 title: str, subtitle: str, visible: int | None = None, footer: str = "",
-                 freeze: str | None = f"C{FIRST_DATA_ROW}") -> None:
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.worksheet import Worksheet
-
-        from .cells import print_setup
-
-        self.cell, self.size = cell, size
-        self.widths = [w for _, w in columns]
-        self.visible = visible or len(columns)
-        self.last_letter = get_column_letter(self.visible)
-        ws = self.ws = wb.create_sheet(name)
-        for i, w in enumerate(self.widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-        for i in range(self.visible + 1, len(columns) + 1):
-            ws.column_dimensions[get_column_letter(i)].hidden = True
-        ws.PAPERSIZE_A4 = Worksheet.PAPERSIZE_A4  # cells.print_setup reads it off the sheet
-        print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}",
-                    footer=footer or f"法治政府建设检查汇总 · {name}")
-        ws.print_area = f"A1:{self.last_letter}{1}"  # widened in close()
-        # write-only: views and columns must be set before the first row is written
-        ws.freeze_panes = freeze
-        self.font = cell.font(size)
-        self.row = 0
-        self.merged_row(title, cell.font(16, name=TITLE_FONT), height=30, align=CENTER, border=None)
-        self.merged_row(subtitle, cell.font(size), align=LEFT_MIDDLE, border=None)
-
-    def append(self, values: Sequence[Any], height: float | None = None) -> None:
-        self.row += 1
-        if height is not None:
-            self.ws.row_dimensions[self.row].height = height
-        self.ws.append(list(values))
-
-    def merged_row(self, text: str, font: Font, height: float | None = None, align: Alignment = LEFT_MIDDLE,
-                   fill: PatternFill | None = None, border: Border | None = BORDER) -> None:
-        """A row whose text spans every visible column."""
-        width = sum(self.widths[: self.visible])
-        size = font.size or self.size
-        if height is None:
-            height = _height(size, _lines([(text, width)], size))
-        first = self.cell(self.ws, text, font=font, fill=fill, align=align, border=border)
-        rest = [self.cell(self.ws, None, fill=fill, border=border) for _ in range(self.visible - 1)]
-        self.append([first, *rest], height=height)
-        self.ws.merged_cells.add(f"A{self.row}:{self.last_letter}{self.row}")
-
-    def header(self, names: Sequence[str]) -> None:
-        font = self.cell.font(self.size, name=TITLE_FONT)
-        lines = _lines(zip(names, self.widths), self.size)
-        self.append([self.cell(self.ws, n, font=font, fill=HEADER_FILL, align=CENTER) for n in names],
-                    height=_height(self.size, lines))
-
-    def data_row(self, values: Sequence[Any], aligns: Sequence[Alignment | None] = (), fmts: Sequence[str | None] = (),
-                 fill: PatternFill | None = None) -> None:
-        """A bordered row; its height fits the tallest wrapped text."""
-        cells = []
-        for i, v in enumerate(values):
-            align = aligns[i] if i < len(aligns) and aligns[i] is not None else TOP
-            fmt = fmts[i] if i < len(fmts) else None
-            cells.append(self.cell(self.ws, v, font=self.font, fmt=fmt, align=align, fill=fill))
-        lines = _lines(zip(values[: self.visible], self.widths), self.size)
-        self.append(cells, height=_height(self.size, lines))
-
-    def close(self) -> None:
-        self.ws.print_area = f"A1:{self.last_letter}{max(self.row, HEADER_ROW)}"
-
-
 # -- 排名 ----------------------------------------------------------------------------------
 def _ranking_columns(entries: Sequence[Entry]) -> tuple[list[tuple[str, float]], list[RankingColumn]]:
-    extra: list[RankingColumn] = []
-    for provider in RANKING_COLUMN_PROVIDERS:
-        extra += [c for c in provider(entries) if c.shown(entries)]
+    extra = ranking_columns(entries)  # the campaign's 自评分 | 自评虚高, when some unit has a 自评
     columns = list(RANKING_COLUMNS[:-1]) + [(c.header, c.width) for c in extra] + [RANKING_COLUMNS[-1]]
     return columns, extra
 
@@ -297,7 +111,7 @@ def _ranking_columns(entries: Sequence[Entry]) -> tuple[list[tuple[str, float]],
 def _block_heading(group: RankGroup[Entry], number: int) -> str:
     first = group.entries[0]
     report = first.report
-    parts = [f"{_chinese_number(number)}、{group.type} · {group.title}", f"满分 {report.max_total:g} 分"]
+    parts = [f"{chinese_number(number)}、{group.type} · {group.title}", f"满分 {report.max_total:g} 分"]
     if report.points_provisional:
         parts.append("分值暂定")
     parts.append(f"参与排名 {len(group.ranked)} 个")
@@ -306,25 +120,14 @@ def _block_heading(group: RankGroup[Entry], number: int) -> str:
     return " · ".join(parts)
 
 
-def _chinese_number(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n - 10] if n > 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    return str(n)
-
-
-def _ranking_sheet(wb: Any, cell: _Cells, groups: list[RankGroup[Entry]], entries: Sequence[Entry], today: date,
+def _ranking_sheet(wb: Any, cell: Cells, groups: list[RankGroup[Entry]], entries: Sequence[Entry], today: date,
                    include_unfinished: bool) -> None:
     columns, extra = _ranking_columns(entries)
     finished = sum(1 for e in entries if is_finished(e))
     rule = ("含未完成的检查（临时排名，未完成的在备注中注明）" if include_unfinished
             else "只对已完成且全部评分的检查排名，其余列在各清单之后并注明进度")
     subtitle = f"截至 {today.isoformat()}    共 {len(entries)} 个检查（已完成 {finished} 个）    {rule}"
-    sheet = _Sheet(wb, cell, RANKING, columns, RANKING_SIZE, "法治政府建设检查汇总排名", subtitle)
+    sheet = Sheet(wb, cell, RANKING, columns, RANKING_SIZE, "法治政府建设检查汇总排名", subtitle)
     sheet.header([h for h, _ in columns])
     bold = cell.font(RANKING_SIZE + 1, bold=True)
     sub = cell.font(RANKING_SIZE, bold=True)
@@ -391,7 +194,7 @@ def comparison_sheet_names(groups: Sequence[RankGroup[Any]]) -> list[str]:
     return names
 
 
-def _comparison_sheet(wb: Any, cell: _Cells, name: str, group: RankGroup[Entry], today: date) -> None:
+def _comparison_sheet(wb: Any, cell: Cells, name: str, group: RankGroup[Entry], today: date) -> None:
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
 
@@ -399,7 +202,7 @@ def _comparison_sheet(wb: Any, cell: _Cells, name: str, group: RankGroup[Entry],
     section_width = 11.0 if len(sections) <= 8 else max(7.0, round(88 / len(sections), 1))
     columns = [("名次", 4.5), ("被检查单位", 26), ("总得分率", 9)] + [("", section_width)] * len(sections)
     provisional = "（分值暂定）" if group.entries[0].report.points_provisional else ""
-    sheet = _Sheet(wb, cell, name, columns, COMPARISON_SIZE, f"{group.type}各一级指标得分率对比",
+    sheet = Sheet(wb, cell, name, columns, COMPARISON_SIZE, f"{group.type}各一级指标得分率对比",
                    f"{group.title}{provisional}    {len(group)} 个单位    截至 {today.isoformat()}    名次同“排名”；"
                    "“未评”为尚未评分，“不涉及”为该项全部不涉及")
     ws = sheet.ws
@@ -428,11 +231,11 @@ def _comparison_sheet(wb: Any, cell: _Cells, name: str, group: RankGroup[Entry],
 
 
 # -- 整改台账 --------------------------------------------------------------------------------
-def _ledger_sheet(wb: Any, cell: _Cells, entries: Sequence[Entry], today: date, overdue: int) -> None:
+def _ledger_sheet(wb: Any, cell: Cells, entries: Sequence[Entry], today: date, overdue: int) -> None:
     from openpyxl.formatting.rule import FormulaRule
 
     total = sum(len(e.findings) for e in entries)
-    sheet = _Sheet(wb, cell, LEDGER, LEDGER_COLUMNS, LEDGER_SIZE, "法治政府建设问题整改台账",
+    sheet = Sheet(wb, cell, LEDGER, LEDGER_COLUMNS, LEDGER_SIZE, "法治政府建设问题整改台账",
                    f"截至 {today.isoformat()}    共 {total} 项问题，逾期未整改 {overdue} 项（红色）", visible=LEDGER_VISIBLE)
     ws = sheet.ws
     sheet.header(LEDGER_HEADERS)
@@ -465,8 +268,8 @@ def _ledger_sheet(wb: Any, cell: _Cells, entries: Sequence[Entry], today: date, 
 
 
 # -- 未纳入文件, 来源 -------------------------------------------------------------------------
-def _skipped_sheet(wb: Any, cell: _Cells, skipped: list[tuple[str, str]]) -> None:
-    sheet = _Sheet(wb, cell, SKIPPED, (("文件", 55), ("原因", 70)), SOURCE_SIZE, "未纳入汇总的文件",
+def _skipped_sheet(wb: Any, cell: Cells, skipped: list[tuple[str, str]]) -> None:
+    sheet = Sheet(wb, cell, SKIPPED, (("文件", 55), ("原因", 70)), SOURCE_SIZE, "未纳入汇总的文件",
                    f"共 {len(skipped)} 个文件未纳入汇总" if skipped else "所有文件均已纳入汇总", freeze=f"A{FIRST_DATA_ROW}")
     sheet.header(("文件", "原因"))
     for name, reason in skipped:
@@ -485,9 +288,9 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _sources_sheet(wb: Any, cell: _Cells, groups: list[RankGroup[Entry]], hashes: dict[Path, str]) -> None:
+def _sources_sheet(wb: Any, cell: Cells, groups: list[RankGroup[Entry]], hashes: dict[Path, str]) -> None:
     entries = [e for g in groups for e in g.entries]
-    sheet = _Sheet(wb, cell, SOURCES, SOURCE_COLUMNS, SOURCE_SIZE, "汇总数据来源",
+    sheet = Sheet(wb, cell, SOURCES, SOURCE_COLUMNS, SOURCE_SIZE, "汇总数据来源",
                    "每个纳入汇总的检查所读的文件，及可据以核对的哈希（审计校验：数据包总会校验；检查文件加 --verify 时校验）")
     sheet.header(SOURCE_HEADERS)
     for n, e in enumerate(entries, start=1):
@@ -502,12 +305,13 @@ def _sources_sheet(wb: Any, cell: _Cells, groups: list[RankGroup[Entry]], hashes
 def write_workbook(report: ConsolidateReport, target: Path, today: date, force: bool = False,
                    include_unfinished: bool = False) -> Path:
     """Write the sheets to ``target`` (a new name ``…(2).xlsx`` if it exists, unless ``force``)."""
-    wb = _new_workbook()
-    cell = _Cells(wb)
+    wb = new_workbook()
+    cell = Cells(wb)
     groups = rank_groups(report.included, include_unfinished)
     _ranking_sheet(wb, cell, groups, report.included, today, include_unfinished)
     for name, group in zip(comparison_sheet_names(groups), groups):
         _comparison_sheet(wb, cell, name, group, today)
+    self_excess_sheets(wb, cell, groups)  # only when some unit has a 自评
     _ledger_sheet(wb, cell, [e for g in groups for e in g.entries], today, report.overdue)
     _skipped_sheet(wb, cell, report.skipped)
     _sources_sheet(wb, cell, groups, {e.source: file_sha256(e.source) for e in report.included})
@@ -530,6 +334,6 @@ def write_workbook(report: ConsolidateReport, target: Path, today: date, force: 
 
 
 __all__ = [
-    "COMPARISON", "LEDGER", "LEDGER_HEADERS", "RANKING", "RANKING_COLUMN_PROVIDERS", "RANKING_HEADERS", "RankingColumn",
+    "COMPARISON", "LEDGER", "LEDGER_HEADERS", "RANKING", "RANKING_HEADERS", "RankingColumn", "SELF_EXCESS",
     "SHEET_NAMES", "SKIPPED", "SOURCES", "SOURCE_HEADERS", "is_overdue", "write_workbook",
 ]

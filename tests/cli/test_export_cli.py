@@ -57,7 +57,7 @@ def test_export_xlsx_to_the_default_folder(runner, inspection, home) -> None:
     show = json.loads(run(runner, "show", inspection, "--json").output)
     total = {r[0]: r for r in wb["评分汇总"].iter_rows(min_row=4, values_only=True)}["合计"]
     assert total[3] == pytest.approx(show["score"]["total"], abs=1e-4)
-    rect = [r for r in wb["整改清单"].iter_rows(min_row=4, values_only=True) if r[0] is not None]
+    rect = [r for r in wb["整改清单"].iter_rows(min_row=4, values_only=True) if r[8] is not None]  # I: 问题编号
     assert len(rect) == 2
     formula = next(c for c in wb["问题清单"]["E"] if c.value == '=HYPERLINK("x")')
     assert formula.data_type == "s"
@@ -115,8 +115,8 @@ def test_import_of_a_broken_bundle(runner, tmp_path) -> None:
 
 
 def test_unknown_format_and_bad_option(runner, inspection) -> None:
-    out = run(runner, "export", inspection, "--format", "docx", code=1)
-    assert "错误：没有名为“docx”的导出格式" in out.output and "bundle" in out.output
+    out = run(runner, "export", inspection, "--format", "pdf", code=1)
+    assert "错误：没有名为“pdf”的导出格式" in out.output and "bundle" in out.output and "docx" in out.output
     run(runner, "export", inspection, "--allow-missing-evidence", code=2)
 
 

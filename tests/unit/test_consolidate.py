@@ -50,9 +50,10 @@ def base_inspection(store: InspectionStore, checklist, unit: str = "模板单位
     return path
 
 
-def make_copies(source: Path, folder: Path, n: int, prefix: str = "单位", status: str | None = "已完成") -> list[Path]:
+def make_copies(source: Path, folder: Path, n: int, prefix: str = "单位", finished: bool = True) -> list[Path]:
     """n copies of a special-2008 inspection file, each with its own id, unit and deduction counts,
-    marked 已完成 (``status``; None keeps the source's).
+    finished (已完成, sealed again as without an office key) unless ``finished`` is false (then
+    the source's status and seal are kept as they are).
 
     Meta and results are rewritten and the audit chain regenerated to match (as a forger with
     this program could); generating 300 files this way takes about a second.
@@ -65,12 +66,10 @@ def make_copies(source: Path, folder: Path, n: int, prefix: str = "单位", stat
         meta = data["meta"]["1"]
         meta["id"] = f"20260101-{prefix.encode().hex()[:4]}{i:05d}"
         meta["unit"] = f"{prefix}{i:03d}"
-        if status:
-            meta["status"] = status
         for k, doc in data["results"].items():
             doc["value"] = (i + int(k)) % 4 if int(k) <= i % 31 else 0
         p = folder / f"{prefix}-{i:03d}.fzzf"
-        write_tables(p, rechain(data))
+        write_tables(p, rechain(data, finished=finished))
         out.append(p)
     return out
 
@@ -444,7 +443,7 @@ def test_verify_flags_a_file_edited_outside_the_app(store, special_checklist, tm
     path = base_inspection(store, special_checklist)
     with Inspection.open(path) as ins:
         ins.finalize()  # sealed: results changed afterwards no longer match the seal
-    edited = make_copies(path, tmp_path / "in", 2)[1]
+    edited = make_copies(path, tmp_path / "in", 2, finished=False)[1]  # the old seal kept: it no longer holds
     shutil.copy(path, tmp_path / "in" / "原样.fzzf")
     report = consolidate([tmp_path / "in"], tmp_path / "o.xlsx", today=TODAY, verify=True)
     status = {e.source.name: e.verification for e in report.included}

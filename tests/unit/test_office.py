@@ -37,12 +37,11 @@ def make_many(store, checklist, n: int) -> list[Path]:
         meta = data["meta"]["1"]
         meta["id"] = f"20260101-{uuid.uuid4().hex[:6]}"
         meta["unit"] = f"第{i:03d}单位"
-        meta["status"] = "已完成"  # ranked only when finished
         # vary the score: i deduction cases on the first leaf (the chain is regenerated to match)
         key = next(iter(data["results"]))
         data["results"][key]["value"] = i % 7
         p = store.root / f"copy-{i:03d}.fzzf"
-        write_tables(p, rechain(data))
+        write_tables(p, rechain(data, finished=True))  # ranked only when finished
         out.append(p)
     return out
 

@@ -345,7 +345,7 @@ def test_register_export_formats_is_checked(tmp_path: Path) -> None:
     assert formats["xlsx"].plugin == "fzzf_tui.default_plugins.exporters"  # not hijacked
     assert "导出格式名“xlsx”已由插件 fzzf_tui.default_plugins.exporters 使用" in p.records["hijack"].errors[0]
     assert formats["text"].plugin == "text"
-    assert set(formats) == {"xlsx", "bundle", "text"}
+    assert set(formats) == {"xlsx", "bundle", "docx", "text"}
     assert "文件后缀“/../../evil”应以点开头" in p.records["escape"].errors[0]
     assert "writer 应为函数" in p.records["nowriter"].errors[0] and "收到 str" in p.records["nowriter"].errors[0]
     assert "导出格式名“my format”只能含" in p.records["spaces"].errors[0]

@@ -12,6 +12,7 @@ from fzzf_tui.campaign.self_check_import import plan_import, read_form
 from fzzf_tui.errors import ExportError
 from fzzf_tui.exporting import export_inspection
 from fzzf_tui.exporting.consolidate import consolidate
+from fzzf_tui.exporting.sheet_writer import HEADER_ROW
 from fzzf_tui.exporting.self_check_sheets import DIFF, SELF_COLUMNS
 from fzzf_tui.inspection import Inspection
 from fzzf_tui.inspection.self_check import TABLE, compare_inspection, read_self_results
@@ -130,10 +131,11 @@ def test_consolidation_carries_self_excess(scenario, store, tmp_path):
     assert rows[C]["self_excess"] is None and rows[C]["self_total"] is None
     wb = openpyxl.load_workbook(report.output)
     ranking = wb["排名"]
-    header = [c.value for c in ranking[2]]
+    header = [c.value for c in ranking[HEADER_ROW]]
     v, w = header.index("自评分") + 1, header.index("自评虚高") + 1
+    units = (A, B, C)
     got = {ranking.cell(row=r, column=2).value: (ranking.cell(row=r, column=v).value, ranking.cell(row=r, column=w).value)
-           for r in range(3, ranking.max_row + 1)}
+           for r in range(HEADER_ROW + 1, ranking.max_row + 1) if ranking.cell(row=r, column=2).value in units}
     assert got == {A: (1020, 47), B: (810, 271), C: (None, None)}
     sheet = wb["自评虚高"]
     assert wb.sheetnames.index("自评虚高") == wb.sheetnames.index("分项对比") + 1
@@ -267,5 +269,7 @@ def test_self_excess_waits_for_a_complete_inspection(scenario, store, tmp_path):
     b = next(r for r in report.to_dict()["included"] if r["unit"] == B)
     assert b["self_total"] == 810.0 and b["self_excess"] is None and set(b["self_excess_sections"].values()) == {None}
     ranking = openpyxl.load_workbook(report.output)["排名"]
-    row = next(r for r in range(3, ranking.max_row + 1) if ranking.cell(row=r, column=2).value == B)
-    assert [ranking.cell(row=row, column=c).value for c in (22, 23)] == [810, "—"]
+    header = [c.value for c in ranking[HEADER_ROW]]
+    columns = (header.index("自评分") + 1, header.index("自评虚高") + 1)
+    row = next(r for r in range(HEADER_ROW + 1, ranking.max_row + 1) if ranking.cell(row=r, column=2).value == B)
+    assert [ranking.cell(row=row, column=c).value for c in columns] == [810, "—"]
