@@ -16,22 +16,28 @@ def add_commands(cli: click.Group) -> None:
     @cli.command(name="export")
     @click.argument("inspection")
     @click.option("--format", "-f", "fmt", default="xlsx", show_default=True,
-                  help="导出格式：xlsx（Excel 工作簿）、bundle（检查数据包 zip，用于移交），或插件提供的格式。")
+                  help="导出格式：xlsx（Excel 工作簿）、bundle（检查数据包 zip，用于移交）、docx（反馈意见书，Word），"
+                       "或插件提供的格式。")
     @click.option("-o", "--output", "out", type=click.Path(path_type=Path),
                   help="输出文件或文件夹（默认为 exports 文件夹，文件名由单位、类型和日期组成）。")
     @click.option("--force", is_flag=True, help="输出文件已存在时覆盖它（默认另起新名，如 …(2).xlsx）。")
     @click.option("--allow-missing-evidence", is_flag=True,
                   help="数据包：佐证材料文件缺失或已被修改时仍然导出（数据包中将缺少这些文件）。")
+    @click.option("--issuer", help="反馈意见书（docx）的落款，默认“法治政府建设督察检查组”。")
     @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
     def export_command(inspection: str, fmt: str, out: Path | None, force: bool, allow_missing_evidence: bool,
-                       as_json: bool) -> None:
-        """导出检查：Excel 工作簿（评分汇总、评分明细、问题清单、整改清单）或检查数据包。"""
+                       issuer: str | None, as_json: bool) -> None:
+        """导出检查：Excel 工作簿（评分汇总、评分明细、问题清单、整改清单）、检查数据包或反馈意见书。"""
         from .cli import echo_json
         from .exporting import export_inspection, export_warnings, planned_path
 
         options = {"allow_missing_evidence": True} if allow_missing_evidence else {}
         if allow_missing_evidence and fmt != "bundle":
             raise click.UsageError("--allow-missing-evidence 只用于 --format bundle")
+        if issuer is not None:
+            if fmt in ("xlsx", "bundle"):
+                raise click.UsageError("--issuer 只用于 Word 文档（如 --format docx）")
+            options["issuer"] = issuer
         ins = InspectionStore().open(inspection, readonly=True)
         try:
             planned = planned_path(ins, fmt, out)

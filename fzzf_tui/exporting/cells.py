@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
 BODY_SIZE = 11
-FOOTER_SIZE = 10  # stays at 9 pt or more when a sheet is scaled to 90 % to fit the page width
+FOOTER_SIZE = 11  # the footer scales with the sheet: 9 pt or more down to a fit-to-width scale of 82 %
 MAX_CELL_CHARS = 32767  # Excel's limit per cell
 FORMULA_STARTS = ("=", "+", "-", "@")
 TRUNCATED = "…（内容过长已截断，全文见检查文件）"

@@ -400,6 +400,11 @@ def consolidate(
     """
     today = today or date.today()
     target = target_path(out, "汇总", ".xlsx")
+    report_target = None
+    if report_docx is not None:  # a wrong format or file name is said before any work is done
+        from . import _format
+
+        report_target = target_path(report_docx, "通报", _format(report_format, consolidation=True).suffix)
     report = ConsolidateReport(target, today=today, include_unfinished=include_unfinished)
     started = time.perf_counter()
     report.included, report.skipped = read_inputs(inputs, progress, verify)
@@ -408,10 +413,10 @@ def consolidate(
     started = time.perf_counter()
     report.output = write_workbook(report, target, today, force, include_unfinished)
     report.timings["write"] = time.perf_counter() - started
-    if report_docx is not None:
+    if report_target is not None:
         from . import export_consolidation
 
-        report.documents.append(export_consolidation(report, report_format, report_docx, force=force,
+        report.documents.append(export_consolidation(report, report_format, report_target, force=force,
                                                      **(report_options or {})))
     return report
 

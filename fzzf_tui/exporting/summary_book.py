@@ -64,26 +64,30 @@ OVERDUE = "逾期"
 DONE_STATUSES = ("已整改", "已销号")  # rectified: no longer overdue
 NOT_RANKED = "—"
 
-# Widths are in Excel's character units (宋体 digits). On A4 landscape with the margins of
-# cells.print_setup about 122 units print at 100 %; the sheets stay under ~135 so that, even with
-# an extra column, the fit-to-width scale keeps 10.5–11 pt text above 9 pt.
+# Widths are in Excel's character units (digits of the default font, 宋体 11 pt). Where 宋体 is
+# missing (LibreOffice on Linux, as in the PDF checks) a unit measures about 7 pt, so about 110
+# units fit A4 landscape at 100 % and a sheet of W units is scaled to 110 / W. Every sheet keeps
+# size × 110 / W ≥ 9 pt (W ≤ 134 at 11 pt), with the campaign's two 排名 columns added too;
+# Excel and WPS with 宋体 print the same sheets at a larger scale.
+PRINTABLE_UNITS = 110
+MIN_PRINTED_SIZE = 9.0
 RANKING_SIZE = 11.0
 RANKING_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("名次", 4.5), ("被检查单位", 28), ("检查类型", 10), ("得分", 8.5), ("等次", 8), ("完成度", 8.5), ("进度", 8.5),
-    ("问题数", 6), ("未整改", 6), ("逾期", 5), ("检查日期", 11), ("备注", 22),
+    ("名次", 4.5), ("被检查单位", 24), ("检查类型", 8.5), ("得分", 8), ("等次", 8), ("完成度", 8), ("进度", 8),
+    ("问题数", 5.5), ("未整改", 5.5), ("逾期", 4.5), ("检查日期", 11), ("备注", 20),
 )
 RANKING_HEADERS = tuple(h for h, _ in RANKING_COLUMNS)
-LEDGER_SIZE = 10.5
+LEDGER_SIZE = 11.0
 LEDGER_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("序号", 4.5), ("被检查单位", 12.5), ("检查类型", 6.5), ("指标编号", 7.5), ("问题", 23), ("整改要求", 19),
-    ("责任单位", 10), ("整改时限", 10.5), ("状态", 6), ("整改措施及完成情况", 13), ("复查意见", 10), ("逾期", 4.5),
+    ("序号", 4.5), ("被检查单位", 12), ("检查类型", 6.5), ("指标编号", 7), ("问题", 22), ("整改要求", 18),
+    ("责任单位", 10), ("整改时限", 11), ("状态", 6), ("整改措施及完成情况", 13), ("复查意见", 10), ("逾期", 4.5),
     ("严重程度", 5), ("检查编号", 16), ("问题编号", 14),
 )
 LEDGER_HEADERS = tuple(h for h, _ in LEDGER_COLUMNS)
 LEDGER_VISIBLE = 13  # 检查编号 and 问题编号 are hidden (for programs and filters)
 LEDGER_OVERDUE_COLUMN = "L"
 COMPARISON_SIZE = 11.0
-SOURCE_SIZE = 10.0
+SOURCE_SIZE = 11.0
 SOURCE_COLUMNS: tuple[tuple[str, float], ...] = (
     ("序号", 4.5), ("被检查单位", 14), ("检查类型", 7), ("检查编号", 11), ("审计校验", 8), ("审计记录", 6),
     ("文件", 24), ("文件 SHA-256", 18), ("审计末条哈希", 18), ("清单哈希", 18),
@@ -199,8 +203,9 @@ def _comparison_sheet(wb: Any, cell: Cells, name: str, group: RankGroup[Entry], 
     from openpyxl.utils import get_column_letter
 
     sections = [i for i in group.entries[0].checklist.items if i.kind == "normal"]
-    section_width = 11.0 if len(sections) <= 8 else max(7.0, round(88 / len(sections), 1))
-    columns = [("名次", 4.5), ("被检查单位", 26), ("总得分率", 9)] + [("", section_width)] * len(sections)
+    # the section columns share what is left of the printable width (a percentage needs 7.5)
+    section_width = min(11.0, max(7.5, round(98 / max(1, len(sections)), 1)))
+    columns = [("名次", 4.5), ("被检查单位", 22), ("总得分率", 9)] + [("", section_width)] * len(sections)
     provisional = "（分值暂定）" if group.entries[0].report.points_provisional else ""
     sheet = Sheet(wb, cell, name, columns, COMPARISON_SIZE, f"{group.type}各一级指标得分率对比",
                    f"{group.title}{provisional}    {len(group)} 个单位    截至 {today.isoformat()}    名次同“排名”；"

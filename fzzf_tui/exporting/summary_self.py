@@ -57,7 +57,7 @@ def ranking_columns(entries: Sequence[Entry]) -> list[RankingColumn]:
     """自评分 and 自评虚高 for 排名, when some unit has a 自评 (none otherwise: nothing blank on paper)."""
     if not any(e.has_self for e in entries):
         return []
-    return [RankingColumn("自评分", 8.5, _self_total, POINTS_FORMAT), RankingColumn("自评虚高", 8.5, _self_gap, SIGNED_POINTS)]
+    return [RankingColumn("自评分", 8, _self_total, POINTS_FORMAT), RankingColumn("自评虚高", 8.5, _self_gap, SIGNED_POINTS)]
 
 
 def sheet_names(groups: Sequence[RankGroup[Any]], base: str = SELF_EXCESS) -> list[str]:
@@ -85,8 +85,9 @@ def self_excess_sheets(wb: Any, cell: Cells, groups: Sequence[RankGroup[Entry]])
 def _sheet(wb: Any, cell: Cells, name: str, group: RankGroup[Entry]) -> None:
     units = [e for e in group.entries if e.has_self]
     sections = list(units[0].checklist.items)
-    width = 11.0 if len(sections) <= 7 else max(7.0, round(80 / len(sections), 1))
-    columns = [("被检查单位", 24.0), ("自评分", 8.5), ("督察分", 8.5), ("自评虚高", 8.5), ("自评进度", 8.5)]
+    # the sections share what is left of the printable width (see summary_book.PRINTABLE_UNITS)
+    width = min(11.0, max(7.5, round(82 / max(1, len(sections)), 1)))
+    columns = [("被检查单位", 20.0), ("自评分", 8), ("督察分", 8), ("自评虚高", 8), ("自评进度", 8)]
     columns += [(f"{s.code} {s.title}", width) for s in sections]
     sheet = Sheet(wb, cell, name, columns, SIZE, "单位自评分与督察分对比（自评虚高）",
                   f"{group.type} · {group.title}    {len(units)} 个单位有自评    自评虚高 = 自评分 − 督察分，"
