@@ -114,7 +114,7 @@ def export(app: App, ins: Inspection, formats: dict[str, Any], fmt: str | None =
         gaps = warn(ins, name) if warn is not None else []
         if gaps:
             more = f"\n……共 {len(gaps)} 个" if len(gaps) > 5 else ""
-            app.notify("整改清单中以下问题信息不全（打印为空白），请补充后重新导出：\n" + "\n".join(gaps[:5]) + more,
+            app.notify("以下问题缺少整改要求或整改时限（文件中为空白或“待明确”），请补充后重新导出：\n" + "\n".join(gaps[:5]) + more,
                        title="请注意", severity="warning", timeout=15)
 
     if fmt or len(formats) <= 1:
