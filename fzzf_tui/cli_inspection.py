@@ -247,8 +247,8 @@ def add_commands(cli: click.Group) -> None:
                 click.echo(f"{r.path.name}  无法读取：{r.error}")
                 continue
             score = f"得分 {format_points(r.total)}" if r.has_value else "得分 未评"
-            grade = r.grade or "未评定"
-            click.echo(f"{r.id}  {r.unit}  {r.type}  {r.status}  进度 {r.progress * 100:.0f}%  {score}（{grade}）  问题 {r.findings}")
+            grade = r.grade_shown
+            click.echo(f"{r.id}  {r.unit}  {r.type}  {r.status}  进度 {r.progress * 100:.0f}%  {score}  等次 {grade}  问题 {r.findings}")
 
     @cli.command(name="show")
     @click.argument("inspection")

@@ -144,6 +144,16 @@ class Item:
         return None
 
 
+def method_label(item: Item) -> str:
+    """评分方法 as inspectors and clerks read it: a 是/否 加分项 is answered 符合/不符合 and a 是/否
+    减分项 发生/未发生 (“是否达到” reads both ways there)."""
+    if item.method == "yesno" and item.kind == "bonus":
+        return "符合/不符合"
+    if item.method == "yesno" and item.kind == "penalty":
+        return "发生/未发生"
+    return METHOD_LABELS.get(item.method, item.method)
+
+
 @dataclass(frozen=True)
 class Checklist:
     id: str

@@ -30,7 +30,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
-from ..checklist.model import KIND_LABELS, METHOD_LABELS, Item
+from ..checklist.model import KIND_LABELS, Item, method_label
 from ..inspection import describe_value
 from ..inspection.conditions import profile as na_profile
 from ..inspection.scoring import ScoreReport, format_points, format_signed
@@ -373,7 +373,7 @@ COL = {name: i + 1 for i, name in enumerate(DETAIL_HEADERS)}
 
 
 def method_text(item: Item) -> str:
-    label = METHOD_LABELS.get(item.method, item.method)
+    label = method_label(item)
     if item.method == "deduction" and item.deduction:
         label += f"（每处扣 {item.deduction.per_case:g} 分）"
     if item.method == "itemized":

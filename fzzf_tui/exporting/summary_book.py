@@ -147,7 +147,7 @@ def _ranking_sheet(wb: Any, cell: Cells, groups: list[RankGroup[Entry]], entries
         scored = r.has_value
         values = [
             rank, e.unit, e.type, r.total if scored else "未评",
-            r.grade or "未评定",
+            r.grade_label if r.grade else "未评定",  # 不合格（一票否决）: as the header and `fzzf list` say
             r.completion if r.completion is not None else "—",
             r.progress, len(e.findings), sum(1 for f in e.findings if f.is_open),
             sum(1 for f in e.findings if is_overdue(f, today)), e.meta.get("date", ""),

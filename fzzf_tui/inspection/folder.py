@@ -59,6 +59,14 @@ class InspectionSummary:
     error: str = ""
     valued: int = -1  # items with a value (0: nothing scored yet, show 未评); -1 unknown (old file)
     unscored: int = -1
+    grade_label: str = ""  # 等次 as one cell: 不合格（一票否决）…; "" in files of earlier releases
+
+    @property
+    def grade_shown(self) -> str:
+        """等次 as a list prints it (the same words as the summary and the ranking)."""
+        if not self.grade:
+            return "未评定"  # a list shows 进度 beside it
+        return self.grade_label or self.grade
 
     @property
     def has_value(self) -> bool:
@@ -215,6 +223,7 @@ def _summary_from(path: Path, meta: dict[str, Any], s: dict[str, Any]) -> Inspec
         updated_at=meta.get("updated_at", ""),
         valued=int(s.get("valued", -1)),
         unscored=int(s.get("unscored", -1)),
+        grade_label=str(s.get("grade_label") or ""),
     )
 
 

@@ -171,7 +171,7 @@ def test_blank_is_not_zero_and_ungraded(store, special_checklist, tmp_path) -> N
     assert all(sec["earned"] is None for sec in d["sections"])
     text = run("show", ref)
     assert "得分 未评（满分 100）" in text and "完成度 —（尚未评分）" in text and "（不合格）" not in text
-    assert "得分 未评（未评定）" in run("list")
+    assert "进度 0%  得分 未评  等次 未评定  问题 0" in run("list")
     assert not read_summary(path).has_value
     summary = {r[0]: r for r in wb["评分汇总"].iter_rows(min_row=4, values_only=True) if r[0]}
     assert summary["1"][3] == "未评" and summary["1"][4] is None  # no 0% bar in the chart

@@ -125,7 +125,7 @@ class HomeScreen(Screen):
             return
         detail.update(
             f"{s.unit} · {s.checklist_title} {s.checklist_version} · 检查组：{'、'.join(s.inspectors) or '-'}"
-            f" · 日期 {s.date} · 得分 {fmt_points(s.total) if s.has_value else '未评'} {s.grade or '未评定'}"
+            f" · 日期 {s.date} · 得分 {fmt_points(s.total) if s.has_value else '未评'} {s.grade_shown}"
             f" · 问题 {s.findings}（未销号 {s.open_findings}）"
         )
 

@@ -220,7 +220,7 @@ class InspectionScreen(Screen):
         header.set_title(ins.unit, who, c.type, f"{c.title} {c.version}")
         r = self.report
         score = f"{fmt_points(r.total)}/{fmt_points(r.max_total)}" if r.has_value else "未评"
-        stats = f"进度 {r.scored}/{r.leaves}  得分 {score} {r.grade or '未评定'}"
+        stats = f"进度 {r.scored}/{r.leaves}  得分 {score} {r.grade_label if r.grade else '未评定'}"
         if c.points_provisional:
             stats = "分值暂定  " + stats
         if self.filter != "all":

@@ -8,7 +8,8 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ...checklist import KIND_LABELS, METHOD_LABELS, Item
+from ...checklist import KIND_LABELS, Item
+from ...checklist.model import method_label
 from ...inspection import Finding, Result, describe_value
 from ...inspection.scoring import NodeScore, format_signed
 from ..scoring_keys import KeyFor, default_key, scoring_help
@@ -47,7 +48,7 @@ def render_item(
     else:
         facts = [f"满分 {fmt_points(item.points)} 分"]
     if item.is_leaf:
-        facts.insert(0, METHOD_LABELS.get(item.method, item.method))
+        facts.insert(0, method_label(item))
     t.append(" · ".join(facts), "dim")
     t.append("\n")
     if item.veto is not None:
@@ -76,9 +77,10 @@ def render_item(
     if not item.is_leaf:
         if score is not None:
             _heading(t, "进度与得分")
-            t.append(f"已评 {score.scored}/{score.leaves} 项")
+            # the words of `fzzf show` and 评分汇总: 已评 counts values, 不涉及 apart
+            t.append(f"已评 {score.scored - score.na_leaves}/{score.leaves} 项")
             if score.na_leaves:
-                t.append(f"（其中不涉及 {score.na_leaves} 项）")
+                t.append(f"，不涉及 {score.na_leaves} 项")
             t.append("\n")
             if not score.applicable:
                 t.append("本部分全部不涉及，不计分")
