@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import FzzfError, InvalidValue
-from ..inspection import IN_PROGRESS, Inspection, InspectionStore, Result
-from ..inspection.store import now_iso
-from .model import CampaignUnit, Team, na_reason, profile_na
+from ..inspection import IN_PROGRESS, Inspection, InspectionStore, conditions
+from .model import CampaignUnit, Team, expand_profile
 from .store import Campaign
 
 UNIT_STATUSES = ("待自查", "自查已交", "督察进行中", "已完成", "整改中", "已销号")
@@ -177,12 +176,8 @@ def create_unit_inspection(
     ins = store.create(campaign.checklist, unit.name, team.members if team else (), start, who=who,
                        title=campaign.name, extra_meta=extra)
     try:
-        na = profile_na(campaign.checklist, unit.profile)
-        if na:
-            ts = now_iso()
-            results = [Result(code, None, True, na_reason(cond), "", ins.who, ts) for code, cond in na.items()]
-            ins.bulk_apply("campaign.profile", {"campaign": campaign.id, "profile": list(unit.profile),
-                                                "items": sorted(na)}, results=results)
+        # the unit's profile: the same one undoable step (and words) as 新建检查's 单位情形
+        conditions.mark_all(ins, expand_profile(campaign.checklist, unit.profile))
     except BaseException:
         ins.close()
         raise

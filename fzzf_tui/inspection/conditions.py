@@ -80,6 +80,19 @@ def conditions(checklist: Checklist) -> list[Condition]:
     return [Condition(tag, tuple(codes)) for tag, codes in found.items()]
 
 
+def tags_for(checklist: Checklist, code: str) -> tuple[str, ...]:
+    """The 不涉及 tags that reach an item: its sections' (top down), then its own."""
+    out: list[str] = []
+    for node in [*checklist.ancestors(code), checklist.item(code)]:
+        out.extend(t for t in node.na_conditions if t not in out)
+    return tuple(out)
+
+
+def reason_for(tag: str) -> str:
+    """The 不涉及 reason a tag gives: 原文标注“中直机构不涉及” (the same words as a profile step)."""
+    return Condition(tag).reason
+
+
 def _key(text: str) -> str:
     return "".join(ch for ch in text if ch not in _BRACKETS)
 
@@ -193,4 +206,4 @@ def describe(entry: dict) -> str:
 
 
 __all__ = ["ACTION", "META_KEY", "Condition", "Outcome", "conditions", "condition_name", "describe",
-           "find_condition", "mark", "mark_all", "plan", "profile"]
+           "find_condition", "mark", "mark_all", "plan", "profile", "reason_for", "tags_for"]

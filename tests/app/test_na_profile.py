@@ -91,3 +91,23 @@ async def test_palette_marks_by_condition_and_summary_tells_it(make_app, store, 
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
+
+
+async def test_a_measures_tag_reaches_its_leaf_in_the_detail_and_the_na_dialog(make_app, store, annual_checklist) -> None:
+    from fzzf_tui.ui.widgets.item_detail import ItemDetail
+
+    path = new_inspection(store, annual_checklist, "中直某局")
+    app = make_app(open_path=path)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot, 3)
+        screen = app.screen
+        screen.goto("1.11.3.1")  # its 具体措施 1.11.3 is tagged （中直机构不涉及）, the form itself is not
+        await settle(pilot)
+        assert "中直机构不涉及（1.11.3 标注，适用于其下各项）" in screen.query_one(ItemDetail)._text.plain
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("enter")  # the pre-filled reason: the words of a profile step
+        await settle(pilot)
+        assert screen.inspection.result("1.11.3.1").na_reason == "原文标注“中直机构不涉及”"
+        await pilot.press("escape")
+        await settle(pilot)

@@ -129,8 +129,8 @@ def test_unit_inspection_inherits_from_the_campaign(store, annual_checklist):
             assert ins.meta["campaign"]["id"] == c.id and ins.meta["default_due"] == "2026-08-31"
             na = {code: r.na_reason for code, r in ins.results().items() if r.na}
             assert set(na) == set(expected_na)
-            assert all(reason.startswith("中直机构不涉及") for reason in na.values())
-            assert ins.audit()[-1]["action"] == "campaign.profile"
+            assert set(na.values()) == {"原文标注“中直机构不涉及”"}  # the words of 新建检查's 单位情形
+            assert ins.audit()[-1]["action"] == "na.condition" and ins.meta["na_profile"] == ["中直机构"]
             path = ins.path
         with pytest.raises(InvalidValue, match="已有检查"):
             create_unit_inspection(c, "国家税务总局某市税务局", store)

@@ -158,3 +158,24 @@ def test_the_workbook_tells_the_profile_reason_offices_and_lead_units(store, ann
     assert leaf[COL["评分人"] - 1] == "张明"
     assert rows["1.1"][COL["责任处室"] - 1] == "法规处、纪检组及相关处室"
     assert rows["1.11.3"][COL["不涉及"] - 1] == "是"  # a section whose only form is 不涉及
+
+
+def test_a_file_of_the_previous_release_takes_a_profile_and_gives_it_back(tmp_path) -> None:
+    import shutil
+    from pathlib import Path
+
+    from fzzf_tui.inspection import verify_file
+
+    legacy = Path(__file__).resolve().parent.parent / "fixtures" / "legacy" / "annual-legacy.fzzf"
+    path = tmp_path / legacy.name
+    shutil.copyfile(legacy, path)
+    with Inspection.open(path, readonly=True) as before:
+        by_hand = {c for c, r in before.results().items() if r.na}
+        total = before.score().total
+    with Inspection.open(path, who="新版检查员") as ins:
+        out = na.mark(ins, "中直机构")
+        assert set(out.already) == by_hand & set(out.condition.codes) and by_hand  # marked by hand before
+        assert len(out.marked) + len(out.already) + len(out.skipped) == 48
+        assert ins.undo() == f"已撤销：按“中直机构”批量标记不涉及（{len(out.marked)} 项）"
+        assert {c for c, r in ins.results().items() if r.na} == by_hand and ins.score().total == total
+    assert verify_file(path).ok

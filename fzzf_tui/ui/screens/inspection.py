@@ -543,8 +543,10 @@ class InspectionScreen(Screen):
             return
         code = item.code
         result = self.inspection.result(code)
-        default = result.na_reason if result is not None and result.na else (item.na_conditions[0] if item.na_conditions else "")
-        hint = "不涉及情形：" + "；".join(item.na_conditions) if item.na_conditions else "请说明不涉及的理由（必填）"
+        # the source's tags, a measure's included, in the words a profile step records
+        reasons = [na_profile.na.reason_for(t) for t in na_profile.na.tags_for(self.checklist, code)]
+        default = result.na_reason if result is not None and result.na else (reasons[0] if reasons else "")
+        hint = "不涉及情形：" + "；".join(reasons) if reasons else "请说明不涉及的理由（必填）"
         def save(v: dict[str, Any]) -> str | None:
             error = self.perform(lambda: self.inspection.set_na(code, v["text"]), in_form=True)
             if error is None:
@@ -555,7 +557,7 @@ class InspectionScreen(Screen):
             PromptDialog(
                 save,
                 f"不涉及  {code} {truncate(item.title, 30)}", "理由", default, hint=hint,
-                suggestions=item.na_conditions,
+                suggestions=reasons,
             )
         )
 

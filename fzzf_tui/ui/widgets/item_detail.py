@@ -120,7 +120,8 @@ def render_item(
         ("佐证材料", item.evidence),
         ("责任单位", tuple(f"{u}（牵头）" if u in lead else u for u in item.units)),
         ("责任处室", item.offices),
-        ("不涉及情形", item.na_conditions),
+        ("不涉及情形", tuple(f"{tag}（{a.code} 标注，适用于其下各项）" for a in ancestors for tag in a.na_conditions
+                            if tag not in item.na_conditions) + item.na_conditions),
     ):
         if values:
             _heading(t, title)
