@@ -66,13 +66,14 @@ def add_commands(cli: click.Group) -> None:
         """导入检查数据包：校验审计记录、清单哈希和佐证材料后写入数据目录。"""
         from .cli import echo_json
         from .exporting import import_bundle
-        from .exporting.bundle import evidence_folder, read_bundle
+        from .exporting.bundle import read_bundle
+        from .inspection.evidence import store_root
 
         contents = read_bundle(file)
         path = import_bundle(file, InspectionStore(), replace=replace)
         missing = contents.missing_evidence()
         extracted = len(contents.referenced()) - len(missing)
-        folder = evidence_folder(contents.id)
+        folder = store_root(path)
         if as_json:
             echo_json({"id": contents.id, "file": str(path), "evidence": extracted, "evidence_dir": str(folder),
                        "missing_evidence": missing})

@@ -329,7 +329,7 @@ def add_commands(cli: click.Group) -> None:
     @click.argument("inspection")
     @click.option("--item", "item_code", help="关联的指标编号（不填则关联整个检查）。")
     @click.option("--text", required=True, help="问题描述。")
-    @click.option("--evidence", "evidence_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="佐证材料文件（记录大小和 SHA-256，可多次指定）。")
+    @click.option("--evidence", "evidence_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="佐证材料文件（复制到佐证材料库，记录大小和 SHA-256，可多次指定）。")
     @click.option("--evidence-text", "evidence_texts", multiple=True, help="文字形式的佐证材料（可多次指定）。")
     @click.option("--severity", type=click.Choice(SEVERITIES), default="一般", show_default=True, help="严重程度。")
     @click.option("--requirement", default="", help="整改要求。")
@@ -340,8 +340,13 @@ def add_commands(cli: click.Group) -> None:
     def finding_add(inspection: str, item_code: str | None, text: str, evidence_files: tuple[Path, ...], evidence_texts: tuple[str, ...],
                     severity: str, requirement: str, units: tuple[str, ...], due: str, who: str | None, as_json: bool) -> None:
         """记录一个问题。"""
-        evidence = [Evidence.from_file(p) for p in evidence_files] + [Evidence(text=t) for t in evidence_texts]
+        from .inspection.evidence import EvidenceStore, check_total
+
         with opened(inspection, who) as ins:
+            store = EvidenceStore.beside(ins.path)  # copied now: the original may move or go
+            files = [store.add(p) for p in evidence_files]
+            check_total(ins, files)
+            evidence = files + [Evidence(text=t) for t in evidence_texts]
             f = ins.add_finding(text, item_code=item_code, evidence=evidence, severity=severity, requirement=requirement,
                                 units=units or None, due=due)
             d = finding_dict(ins, f)

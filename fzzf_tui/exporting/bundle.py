@@ -19,10 +19,10 @@ backslashes, links or unknown entries); only stored or deflated entries are read
 count and total uncompressed size are limited (:mod:`zipfile` never returns more than an
 entry's declared size); inspection.json must match the manifest hash, and its audit chain,
 seal and checklist hash must verify; each evidence file must match the SHA-256 its finding
-records. Evidence references in the findings are kept unchanged
-(they are covered by the seal and the audit trail); the files go to
-``<evidence dir>/<inspection id>/`` with an ``index.json`` mapping each SHA-256 to its file,
-which :func:`find_evidence` uses.
+or item records. Evidence references are kept unchanged (they are covered by the seal and the
+audit trail); the files go into the evidence store beside the imported inspection
+(:mod:`fzzf_tui.inspection.evidence`), where :func:`find_evidence` looks first. Bundles carry
+the evidence of findings and of items (佐证 for met indicators).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from typing import IO, Any, Iterable
 
 from .. import __version__, locations
 from ..errors import ExportError
-from ..inspection import Evidence, Finding, Inspection, InspectionStore, read_summary
+from ..inspection import Evidence, Finding, Inspection, InspectionStore, Result, read_summary
 from ..inspection.lock import InspectionLock
 from ..fileio import FileFormatError, atomic_write_bytes, fsync_dir, load_json
 from ..inspection import trust
@@ -48,6 +48,7 @@ from ..inspection.storage import encode_file, load_file, load_tables
 from ..inspection.store import FILE_FORMAT, SUFFIX, safe_filename
 from ..inspection.verify import verify_tables
 from ..inspection.findings import file_sha256
+from ..inspection import evidence as evidence_mod
 from .data import InspectionData
 
 BUNDLE_FORMAT = "fzzf-bundle/1"
@@ -68,7 +69,7 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 README_TEXT = """本文件是 fzzf（法治政府建设督察工具）导出的检查数据包。
 
 inspection.json  检查的全部数据：检查信息、清单快照、评分、问题、审计记录（哈希链）
-evidence/        问题所附的佐证材料文件，按 SHA-256 存放
+evidence/        问题和指标所附的佐证材料文件，按 SHA-256 存放
 manifest.json    数据包目录
 
 请用 “fzzf import-bundle 本文件” 导入，导入时会校验审计记录和佐证材料的哈希。
@@ -78,33 +79,22 @@ manifest.json    数据包目录
 
 # -- evidence lookup ---------------------------------------------------------------------------
 def evidence_folder(inspection_id: str) -> Path:
+    """Where bundle imports of earlier releases put an inspection's evidence (still read)."""
     return locations.evidence_dir() / inspection_id
 
 
-def _read_index(folder: Path) -> dict[str, Any]:
-    try:
-        index = json.loads((folder / INDEX).read_text(encoding="utf-8"))
-        return index if isinstance(index, dict) else {}
-    except (OSError, ValueError):
-        return {}
+def find_evidence(inspection_id: str, evidence: Evidence, inspection_path: Path | None = None) -> Path | None:
+    """The local file holding ``evidence``, checked by SHA-256: the evidence store beside the
+    inspection, else the original path, else the folder an earlier import used; None if none
+    matches."""
+    return evidence_mod.locate(evidence, inspection_path, inspection_id)
 
 
-def find_evidence(inspection_id: str, evidence: Evidence) -> Path | None:
-    """The local file holding ``evidence``, checked by SHA-256: the original path, else the
-    copy an imported bundle put in the evidence folder; None if neither matches."""
-    if not evidence.is_file:
-        return None
-    candidates = [Path(evidence.path)]
-    entry = (_read_index(evidence_folder(inspection_id)).get("files") or {}).get(evidence.sha256)
-    if isinstance(entry, dict) and entry.get("file"):
-        candidates.append(evidence_folder(inspection_id) / Path(str(entry["file"])).name)
-    for path in candidates:
-        try:
-            if path.is_file() and file_sha256(path)[0] == evidence.sha256:
-                return path
-        except OSError:
-            continue
-    return None
+def _references(findings: Iterable[Finding], results: Iterable[Any]) -> Iterable[Evidence]:
+    for finding in findings:
+        yield from finding.evidence
+    for result in results:
+        yield from getattr(result, "evidence", ()) or ()
 
 
 def _base_name(path: str) -> str:
@@ -131,16 +121,16 @@ class _EvidenceFile:
 
 def _collect_evidence(data: InspectionData) -> list[_EvidenceFile]:
     files: dict[str, _EvidenceFile] = {}
-    for finding in data.findings:
-        for ev in finding.evidence:
-            if not ev.is_file:
-                continue
-            entry = files.setdefault(ev.sha256, _EvidenceFile(ev.sha256, ev.size, _base_name(ev.path)))
-            if ev.path not in entry.paths:
-                entry.paths.append(ev.path)
+    for ev in _references(data.findings, data.results.values()):
+        if not ev.is_file:
+            continue
+        entry = files.setdefault(ev.sha256, _EvidenceFile(ev.sha256, ev.size, _base_name(evidence_mod.display_name(ev))))
+        if ev.path not in entry.paths:
+            entry.paths.append(ev.path)
     for entry in files.values():
         for ev_path in entry.paths:
-            found = find_evidence(data.id, Evidence(path=ev_path, size=entry.size, sha256=entry.sha256))
+            found = find_evidence(data.id, Evidence(path=ev_path, size=entry.size, sha256=entry.sha256,
+                                                    name=entry.name), data.path)
             if found is not None:
                 entry.source = found
                 break
@@ -288,17 +278,18 @@ class BundleContents:
     meta: dict[str, Any]
     findings: list[Finding]
     evidence: dict[str, zipfile.ZipInfo]  # sha256 -> entry
+    results: list[Result] = field(default_factory=list)
 
     @property
     def id(self) -> str:
         return str(self.meta["id"])
 
     def referenced(self) -> dict[str, list[Evidence]]:
+        """Evidence files the findings and item results refer to, by SHA-256."""
         out: dict[str, list[Evidence]] = {}
-        for f in self.findings:
-            for ev in f.evidence:
-                if ev.is_file:
-                    out.setdefault(ev.sha256, []).append(ev)
+        for ev in _references(self.findings, self.results):
+            if ev.is_file:
+                out.setdefault(ev.sha256, []).append(ev)
         return out
 
     def missing_evidence(self) -> list[str]:
@@ -324,6 +315,7 @@ def _read_contents(zf: zipfile.ZipFile) -> BundleContents:
         if meta.get("format") != FILE_FORMAT:
             raise ValueError
         findings = [Finding.from_dict(d) for d in (tables.get("findings") or {}).values()]
+        results = [Result.from_dict(d) for d in (tables.get("results") or {}).values()]
     except FileFormatError as exc:
         raise ExportError(f"{exc}，已拒绝导入") from None
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
@@ -340,7 +332,7 @@ def _read_contents(zf: zipfile.ZipFile) -> BundleContents:
             if m.group(1) in evidence:
                 raise ExportError(f"数据包中同一佐证材料（{m.group(1)[:12]}…）出现了两次，已拒绝导入")
             evidence[m.group(1)] = info
-    return BundleContents(manifest, raw, tables, dict(meta), findings, evidence)
+    return BundleContents(manifest, raw, tables, dict(meta), findings, evidence, results)
 
 
 def read_bundle(path: str | os.PathLike[str]) -> BundleContents:
@@ -373,32 +365,29 @@ def _existing(store: InspectionStore, inspection_id: str) -> Path | None:
     return None
 
 
-def _extract_evidence(zf: zipfile.ZipFile, contents: BundleContents) -> None:
+def _extract_evidence(zf: zipfile.ZipFile, contents: BundleContents, target: Path) -> None:
+    """Put the bundle's referenced evidence into the store beside ``target``, each file
+    checked against its SHA-256 and recorded size while it is copied."""
     referenced = contents.referenced()
     wanted = [(sha, info) for sha, info in sorted(contents.evidence.items()) if sha in referenced]
     if not wanted:
         return
-    folder = evidence_folder(contents.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    index = _read_index(folder)
-    files: dict[str, Any] = dict(index.get("files") or {})
+    store = evidence_mod.EvidenceStore.beside(target)
     for sha, info in wanted:
         refs = referenced[sha]
         size = next((ev.size for ev in refs if ev.size is not None), None)
         if size is not None and info.file_size != size:
             raise ExportError(f"数据包中的佐证材料 {refs[0].path} 大小与记录不符，已拒绝导入")
-        name = _base_name(info.filename.rsplit("/", 1)[-1])
-        dest = folder / name
-        if dest.exists():
+        have = store.find(sha, info.filename)
+        if have is not None:
             try:
-                if file_sha256(dest)[0] == sha:
-                    files[sha] = {"file": dest.name, "size": info.file_size, "paths": sorted({ev.path for ev in refs})}
+                if file_sha256(have)[0] == sha:
                     continue
             except OSError:
                 pass
-            stem, dot, ext = name.rpartition(".")
-            dest = folder / (f"{stem}-{sha[:8]}.{ext}" if dot and stem else f"{name}-{sha[:8]}")
-        tmp = folder / f".{sha[:16]}.{os.getpid()}.tmp"
+        dest = store.path_for(sha, info.filename)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.parent / f".{sha[:16]}.{os.getpid()}.tmp"
         try:
             with zf.open(info) as src, tmp.open("wb") as dst:
                 digest, _ = _copy_limited(src, dst, info.file_size)
@@ -406,13 +395,16 @@ def _extract_evidence(zf: zipfile.ZipFile, contents: BundleContents) -> None:
                 os.fsync(dst.fileno())
             if digest != sha:
                 raise ExportError(f"数据包中的佐证材料 {refs[0].path} 与记录的 SHA-256 不符（文件被改动或损坏），已拒绝导入")
+            if dest.exists():  # a damaged copy: replace it (stored copies are read-only)
+                with contextlib.suppress(OSError):
+                    os.chmod(dest, 0o644)
             os.replace(tmp, dest)
+            with contextlib.suppress(OSError):
+                os.chmod(dest, 0o444)
+            fsync_dir(dest.parent)
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-        files[sha] = {"file": dest.name, "size": info.file_size, "paths": sorted({ev.path for ev in refs})}
-    index = {"inspection_id": contents.id, "files": files}
-    atomic_write_bytes(folder / INDEX, json.dumps(index, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
 def _same_record(existing: Path, contents: BundleContents) -> bool:
@@ -449,7 +441,7 @@ def import_bundle(path: str | os.PathLike[str], store: InspectionStore, replace:
         if lock is not None:
             lock.acquire()  # raises InspectionLocked if someone is editing it
         try:
-            _extract_evidence(zf, contents)
+            _extract_evidence(zf, contents, target)
             _install(contents, target, new=existing is None)
         finally:
             if lock is not None:
@@ -494,13 +486,13 @@ def _install(contents: BundleContents, target: Path, new: bool) -> None:
             tmp.unlink()
 
 
-def evidence_problems(findings: Iterable[Finding], inspection_id: str) -> list[str]:
+def evidence_problems(findings: Iterable[Finding], inspection_id: str, inspection_path: Path | None = None,
+                      results: Iterable[Any] = ()) -> list[str]:
     """Referenced evidence files that cannot be found locally with the recorded hash."""
     out = []
-    for f in findings:
-        for ev in f.evidence:
-            if ev.is_file and find_evidence(inspection_id, ev) is None:
-                out.append(ev.path)
+    for ev in _references(findings, results):
+        if ev.is_file and find_evidence(inspection_id, ev, inspection_path) is None:
+            out.append(ev.path)
     return out
 
 

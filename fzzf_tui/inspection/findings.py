@@ -37,12 +37,19 @@ def file_sha256(path: Path) -> tuple[str, int]:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One piece of 佐证材料: free text, or a file reference pinned by size and SHA-256."""
+    """One piece of 佐证材料: free text, or a file reference pinned by size and SHA-256.
+
+    ``path`` is where the file came from; ``stored`` says a copy was put in the evidence
+    store beside the inspection (:mod:`.evidence`), found there by its SHA-256. References
+    written by earlier releases have neither ``name`` nor ``stored`` and serialise as before.
+    """
 
     text: str = ""
     path: str = ""
     size: int | None = None
     sha256: str = ""
+    name: str = ""
+    stored: bool = False
 
     @property
     def is_file(self) -> bool:
@@ -50,12 +57,18 @@ class Evidence:
 
     def describe(self) -> str:
         if self.is_file:
-            return f"{self.path}（{self.size} 字节，SHA-256 {self.sha256[:16]}…）"
+            shown = self.name or self.path
+            return f"{shown}（{self.size} 字节，SHA-256 {self.sha256[:16]}…）"
         return self.text
 
     def to_dict(self) -> dict[str, Any]:
         if self.is_file:
-            return {"path": self.path, "size": self.size, "sha256": self.sha256, "text": self.text}
+            d: dict[str, Any] = {"path": self.path, "size": self.size, "sha256": self.sha256, "text": self.text}
+            if self.name:
+                d["name"] = self.name
+            if self.stored:
+                d["stored"] = True
+            return d
         return {"text": self.text}
 
     @classmethod
@@ -65,6 +78,8 @@ class Evidence:
             path=str(d.get("path") or ""),
             size=d.get("size"),
             sha256=str(d.get("sha256") or ""),
+            name=str(d.get("name") or ""),
+            stored=d.get("stored") is True,
         )
 
     @classmethod

@@ -16,7 +16,7 @@ from .scoring import Result, describe_value
 
 # Actions undo may revert. Other modules may add theirs (a bulk change whose entry carries
 # ``was`` can be undone like any other).
-UNDOABLE = {"score", "na", "clear", "note", "finding.add", "finding.update", "finding.status",
+UNDOABLE = {"score", "na", "clear", "note", "finding.add", "finding.update", "finding.status", "evidence",
             "na.condition"}  # 不涉及 by condition (conditions.py): one step, undone as one
 
 
@@ -51,7 +51,7 @@ class UndoStack:
             self.undone.clear()
 
 
-ACTION_WORDS = {"score": "评分", "na": "不涉及标记", "clear": "清除评分", "note": "备注"}
+ACTION_WORDS = {"score": "评分", "na": "不涉及标记", "clear": "清除评分", "note": "备注", "evidence": "佐证材料"}
 FIELD_WORDS = {
     "description": "问题描述", "item_code": "关联指标", "severity": "严重程度", "requirement": "整改要求",
     "units": "责任单位", "due": "整改时限", "evidence": "佐证材料", "review": "复查意见",
@@ -84,6 +84,11 @@ def _result_text(checklist: Checklist, code: str, doc: Mapping[str, Any] | None,
     return "不涉及" if result.na else str(result.value)
 
 
+def _files(doc: Mapping[str, Any] | None) -> str:
+    n = sum(1 for e in (doc or {}).get("evidence") or () if isinstance(e, Mapping) and e.get("sha256"))
+    return f"{n} 份" if n else "无"
+
+
 def finding_label(checklist: Checklist, doc: Mapping[str, Any] | None) -> str:
     doc = doc or {}
     return f"问题“{_short(doc.get('description'), 12)}”（{item_label(checklist, doc.get('item_code'))}）"
@@ -96,6 +101,9 @@ def describe(checklist: Checklist, entry: Mapping[str, Any], undo: bool) -> str:
     old, new = entry.get("old"), entry.get("new")
     before, after = (new, old) if undo else (old, new)
     table = SIMPLE.get(action)
+    if action == "evidence":
+        a, b = (_files(before), _files(after))
+        return f"{verb}：{item_label(checklist, target)}的佐证材料（{a} → {b}）"
     if table == "results":
         a = _result_text(checklist, target, before, action)
         b = _result_text(checklist, target, after, action)
@@ -112,7 +120,7 @@ def describe(checklist: Checklist, entry: Mapping[str, Any], undo: bool) -> str:
             a, b = (n.get(k), o.get(k)) if undo else (o.get(k), n.get(k))
             show = (lambda v: "、".join(v) or "无") if k == "units" else (lambda v: f"“{_short(v, 12)}”" if v else "无")
             if k == "evidence":
-                show = lambda v: f"{len(v or [])} 项"  # noqa: E731
+                show = lambda v: f"文件 {sum(1 for e in v or [] if e.get('sha256'))} 份"  # noqa: E731
             return f"{verb}：{label}的{FIELD_WORDS[k]}修改（{show(a)} → {show(b)}）"
         names = "、".join(FIELD_WORDS[k] for k in fields) or "内容"
         return f"{verb}：{label}的修改（{names}）"

@@ -414,6 +414,7 @@ class Inspection:
             note=(old.note if old else "") if note is None else check_text(note.strip(), f"指标 {code} 的备注"),
             by=self.who,
             at=now_iso(),
+            evidence=old.evidence if old else (),
         )
         self._write("score", code, old.to_dict() if old else None, new.to_dict(), lambda: self._put_result(new, code))
         return new
@@ -427,7 +428,7 @@ class Inspection:
             raise InvalidValue(f"标记指标 {code} 为“不涉及”必须填写理由")
         old = self._results.get(code)
         note_s = (old.note if old else "") if note is None else check_text(note.strip(), f"指标 {code} 的备注")
-        new = Result(code, None, True, reason, note_s, self.who, now_iso())
+        new = Result(code, None, True, reason, note_s, self.who, now_iso(), old.evidence if old else ())
         self._write("na", code, old.to_dict() if old else None, new.to_dict(), lambda: self._put_result(new, code))
         return new
 
@@ -437,7 +438,7 @@ class Inspection:
         note = check_text(note.strip(), f"指标 {code} 的备注")
         old = self._results.get(code)
         base = old or Result(code)
-        new = Result(code, base.value, base.na, base.na_reason, note, self.who, now_iso())
+        new = Result(code, base.value, base.na, base.na_reason, note, self.who, now_iso(), base.evidence)
         self._write("note", code, old.to_dict() if old else None, new.to_dict(), lambda: self._put_result(new, code))
         return new
 
@@ -448,7 +449,11 @@ class Inspection:
         old = self._results.get(code)
         if old is None:
             return
-        self._write("clear", code, old.to_dict(), None, lambda: self._put_result(None, code))
+        # 佐证材料 attached to the item stay: clearing is about the score, not the evidence
+        kept = Result(code, evidence=old.evidence, by=self.who, at=now_iso()) if old.evidence else None
+        if kept is not None and not old.is_scored and not old.note:
+            return
+        self._write("clear", code, old.to_dict(), kept.to_dict() if kept else None, lambda: self._put_result(kept, code))
 
     # -- findings ------------------------------------------------------------------
     def add_finding(

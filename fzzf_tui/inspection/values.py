@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from ..checklist.model import Item
 from ..errors import InvalidValue
+from .findings import Evidence
 
 EPS = 1e-9
 CENT = Decimal("0.01")
@@ -72,13 +73,14 @@ class Result:
     note: str = ""
     by: str = ""
     at: str = ""
+    evidence: tuple[Evidence, ...] = ()  # 佐证材料 for the item (see inspection/evidence.py)
 
     @property
     def is_scored(self) -> bool:
         return self.na or self.value is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "code": self.code,
             "value": self.value,
             "na": self.na,
@@ -87,6 +89,9 @@ class Result:
             "by": self.by,
             "at": self.at,
         }
+        if self.evidence:  # only when present: results of earlier files serialise as before
+            d["evidence"] = [e.to_dict() for e in self.evidence]
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Result":
@@ -98,6 +103,7 @@ class Result:
             note=str(d.get("note") or ""),
             by=str(d.get("by") or ""),
             at=str(d.get("at") or ""),
+            evidence=tuple(Evidence.from_dict(e) for e in d.get("evidence") or () if isinstance(e, Mapping)),
         )
 
 

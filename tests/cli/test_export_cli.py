@@ -120,8 +120,15 @@ def test_unknown_format_and_bad_option(runner, inspection) -> None:
     run(runner, "export", inspection, "--allow-missing-evidence", code=2)
 
 
-def test_missing_evidence_needs_the_flag(runner, inspection, tmp_path) -> None:
+def test_missing_evidence_needs_the_flag(runner, inspection, tmp_path, home) -> None:
+    # the original going changes nothing: the file was copied into the evidence store
     (tmp_path / "纪要.txt").unlink()
+    run(runner, "export", inspection, "-f", "bundle", "-o", str(tmp_path / "ok.zip"))
+    # a store copy lost as well (a damaged disk): the bundle is refused without the flag
+    for p in (home / "inspections" / "evidence").rglob("*"):
+        if p.is_file():
+            p.chmod(0o644)
+            p.unlink()
     out = run(runner, "export", inspection, "-f", "bundle", "-o", str(tmp_path / "b.zip"), code=1)
     assert "佐证材料文件无法打包" in out.output and "--allow-missing-evidence" in out.output
     assert not (tmp_path / "b.zip").exists()

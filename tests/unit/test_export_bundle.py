@@ -116,10 +116,9 @@ def test_evidence_is_extracted_and_checked_by_hash(exported, office, tmp_path) -
     # the office computer does not have the inspector's files
     for f in (tmp_path / "evidence").iterdir():
         f.unlink()
-    import_bundle(path, office)
-    folder = locations.evidence_dir() / ins_id
-    assert folder.is_dir()
-    index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    target = import_bundle(path, office)
+    store = office.root / "evidence"  # the content-addressed store beside the imported inspection
+    assert store.is_dir()
     ins = Inspection.open(office.resolve(ins_id), readonly=True)
     try:
         refs = [ev for f in ins.findings() for ev in f.evidence if ev.is_file]
@@ -127,12 +126,12 @@ def test_evidence_is_extracted_and_checked_by_hash(exported, office, tmp_path) -
         ins.close()
     assert len(refs) == 3
     for ev in refs:
-        local = find_evidence(ins_id, ev)
-        assert local is not None and local.parent == folder
+        local = find_evidence(ins_id, ev, target)
+        assert local is not None and local.parent.parent == store
+        assert local.name.startswith(ev.sha256)
         assert hashlib.sha256(local.read_bytes()).hexdigest() == ev.sha256
-        assert ev.sha256 in index["files"]
-        assert ev.path in index["files"][ev.sha256]["paths"]  # the reference is kept as recorded
-    assert sorted(p.name for p in folder.iterdir()) == ["index.json", "会议纪要.pdf", "现场照片.jpg"]
+    assert sorted(p.suffix for p in store.rglob("*") if p.is_file()) == [".jpg", ".pdf"]
+    assert not (locations.evidence_dir() / ins_id).exists()
 
 
 def test_import_refuses_an_existing_inspection_unless_replace(exported, office) -> None:
