@@ -486,13 +486,13 @@ def _exif_date(data: bytes) -> str:
         return ""
 
 
-def describe_file(ev: Evidence, path: Path | None = None) -> str:
-    """“现场照片.jpg（2.1 MB，JPEG 4032×3024，拍摄于 2026-05-12 10:31:02）”."""
+def describe_file(ev: Evidence, path: Path | None = None, short: bool = False) -> str:
+    """“现场照片.jpg（2.1 MB，JPEG 4032×3024，拍摄于 2026-05-12 10:31:02）” (``short``: no date)."""
     parts = [human_size(ev.size)]
     if path is not None and _suffix(display_name(ev)) in IMAGE_SUFFIXES | {""}:
         info = image_info(path)
         if info is not None:
-            parts.append(info.describe())
+            parts.append(f"{info.kind} {info.width}×{info.height}" if short else info.describe())
     if path is None:
         parts.append("文件缺失")
     return f"{display_name(ev)}（{'，'.join(parts)}）"

@@ -66,6 +66,7 @@ INSPECTION = [
     Binding("e", "item_findings", "本项问题", id="inspection.item_findings", show=False),
     Binding("F", "all_findings", "问题清单", id="inspection.findings", show=False),
     Binding("m", "note", "备注", id="inspection.note", show=False),
+    Binding("a", "item_evidence", "佐证", id="inspection.evidence"),
     Binding("delete,backspace", "clear", "清除评分", id="inspection.clear", show=False),
     Binding("v", "cycle_filter", "筛选", id="inspection.filter", show=False),
     Binding("ctrl+r", "retry", "重试保存", id="inspection.retry"),

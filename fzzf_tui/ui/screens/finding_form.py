@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Input, OptionList, SelectionList, Static, TextArea
 from rich.segment import Segment
 from textual.strip import Strip
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import Option
 
+from ...errors import InvalidValue
 from ...inspection import SEVERITIES, Evidence, Finding
+from ...inspection import evidence as ev_mod
 from ...inspection.findings import TRANSITIONS
 from .dialogs import FormDialog, SaveFn, field
 
@@ -23,23 +27,18 @@ def split_list(text: str) -> list[str]:
     return [p.strip() for p in SPLIT.split(text or "") if p.strip()]
 
 
-def evidence_from_form(files_text: str, note_text: str, existing: Sequence[Evidence] = ()) -> list[Evidence]:
-    """佐证材料 from the form: one file path per line (hashed now), plus free text lines.
-
-    A path that was already attached keeps its original hash (re-hashing would hide a change
-    to the file since it was recorded). Raises InvalidValue for a missing file.
-    """
-    known = {e.path: e for e in existing if e.is_file}
-    out: list[Evidence] = []
-    for line in (files_text or "").splitlines():
-        path = line.strip().strip('"')
-        if not path:
-            continue
-        out.append(known.get(path) or Evidence.from_file(path))
+def evidence_from_form(files: Sequence[Evidence], note_text: str) -> list[Evidence]:
+    """佐证材料 from the form: the files picked (already in the evidence store), then one
+    text entry per line of the description."""
+    out: list[Evidence] = list(files)
     for line in (note_text or "").splitlines():
         if line.strip():
             out.append(Evidence(text=line.strip()))
     return out
+
+
+ADD_FILE = "__add__"
+StoreAdd = Callable[[Path], Evidence]
 
 
 class UnitChoices(SelectionList[str]):
@@ -75,9 +74,19 @@ class FindingForm(FormDialog):
     date (the default period after the inspection date), shown and changeable — and required.
     """
 
+    BINDINGS = [
+        *FormDialog.BINDINGS,
+        Binding("ctrl+o", "add_file", "添加佐证文件", id="finding.add_file"),
+        Binding("delete", "remove_file", "移除佐证文件", id="finding.remove_file", show=False),
+    ]
+
     def __init__(self, save: SaveFn, *, item_label: str, unit: str = "", units: Sequence[str] = (),
-                 finding: Finding | None = None, due: str = "", due_hint: str = "") -> None:
+                 finding: Finding | None = None, due: str = "", due_hint: str = "",
+                 store_add: StoreAdd | None = None, locate: Callable[[Evidence], Path | None] | None = None) -> None:
         super().__init__(save, ("修改问题" if finding else "记录问题") + f"  {item_label}")
+        self.store_add = store_add
+        self.locate = locate or (lambda e: None)
+        self.files: list[Evidence] = [e for e in finding.evidence if e.is_file] if finding else []
         self.finding = finding
         current = list(finding.units) if finding else [unit] if unit else []
         self.unit_options = unit_choices(unit, units, current)
@@ -87,13 +96,11 @@ class FindingForm(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         f = self.finding
-        files = "\n".join(e.path for e in f.evidence if e.is_file) if f else ""
         notes = "\n".join(e.text for e in f.evidence if not e.is_file) if f else ""
         yield field("问题描述", TextArea(f.description if f else "", id="description", compact=True,
                                       placeholder="发现的问题（必填）"))
-        yield field("佐证文件", TextArea(files, id="evidence-files", compact=True,
-                                      placeholder="文件路径，每行一个（记录大小和 SHA-256）"))
-        yield field("佐证说明", Input(notes, id="evidence-text", compact=True, placeholder="如：抽查案卷 3 份"))
+        yield field("佐证文件", OptionList(*self._file_options(), id="evidence-files", compact=True))
+        yield field("佐证说明", Input(notes, id="evidence-text", compact=True, placeholder="文字说明，如：抽查案卷 3 份"))
         yield field("严重程度", OptionList(*(Option(s, id=s) for s in SEVERITIES), id="severity", compact=True))
         yield field("整改要求", Input(f.requirement if f else "", id="requirement", compact=True))
         yield field("责任单位", UnitChoices(
@@ -101,7 +108,7 @@ class FindingForm(FormDialog):
         ))
         yield field("其他单位", Input("", id="units", compact=True, placeholder="不在上面的单位，用顿号分隔"))
         yield field("整改时限", Input(self.due_default, id="due", compact=True, placeholder="必填，如 2026-06-30"))
-        hint = "tab 切换栏目 · 空格勾选责任单位 · ^s 保存 · esc 取消"
+        hint = "tab 切换栏目 · 空格勾选责任单位 · ^o 添加佐证文件 · ^s 保存 · esc 取消"
         if self.due_hint:
             hint = f"{self.due_hint}\n{hint}"
         yield Static(hint, classes="dialog-hint", markup=False)
@@ -111,6 +118,55 @@ class FindingForm(FormDialog):
         current = self.finding.severity if self.finding else SEVERITIES[0]
         severity.highlighted = SEVERITIES.index(current) if current in SEVERITIES else 0
         self.query_one("#description", TextArea).focus()
+
+    # -- 佐证文件: picked with the file picker, copied into the evidence store at once ----------
+    def _file_options(self) -> list[Option]:
+        options = [Option(f"{n}. {ev_mod.describe_file(e, self.locate(e), short=True)}", id=f"file-{n}")
+                   for n, e in enumerate(self.files, 1)]
+        add = "＋ 添加文件（回车或 ^o；delete 移除选中的文件）"
+        return [*options, Option(add if self.store_add else "（此处不能添加文件）", id=ADD_FILE)]
+
+    def _refresh_files(self, highlight: int | None = None) -> None:
+        files = self.query_one("#evidence-files", OptionList)
+        files.clear_options()
+        files.add_options(self._file_options())
+        files.highlighted = highlight if highlight is not None else len(self.files)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "evidence-files":
+            event.stop()
+            if event.option.id == ADD_FILE:
+                self.action_add_file()
+
+    def action_add_file(self) -> None:
+        if self.store_add is None:
+            return
+        from .evidence import EvidencePicker
+
+        def choose(path: Path) -> str | None:
+            try:
+                added = self.store_add(path)
+            except InvalidValue as exc:
+                return str(exc)
+            if any(e.sha256 == added.sha256 for e in self.files):
+                return f"这个文件已经添加过了：{ev_mod.display_name(added)}"
+            self.files.append(added)
+            return None
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self._refresh_files()
+                self.query_one("#evidence-files", OptionList).focus()
+
+        self.app.push_screen(EvidencePicker(choose, f"选择佐证材料文件  {self.title_text}"), done)
+
+    def action_remove_file(self) -> None:
+        files = self.query_one("#evidence-files", OptionList)
+        if self.focused is not files or files.highlighted is None or files.highlighted >= len(self.files):
+            return
+        index = files.highlighted
+        del self.files[index]
+        self._refresh_files(min(index, len(self.files)))
 
     def units(self) -> list[str]:
         chosen = list(self.query_one("#unit-choices", SelectionList).selected)
@@ -124,7 +180,7 @@ class FindingForm(FormDialog):
         index = severity.highlighted if severity.highlighted is not None else 0
         return {
             "description": self.query_one("#description", TextArea).text,
-            "evidence_files": self.query_one("#evidence-files", TextArea).text,
+            "evidence_files": tuple(self.files),
             "evidence_text": self.query_one("#evidence-text", Input).value,
             "severity": SEVERITIES[index],
             "requirement": self.query_one("#requirement", Input).value,

@@ -9,7 +9,7 @@ dialog whose save fails stays open with its content.
 from __future__ import annotations
 
 import errno
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -29,8 +29,7 @@ from ..widgets.item_detail import ItemDetail, render_item
 from ..widgets.status_header import StatusHeader
 from . import na_profile
 
-if TYPE_CHECKING:
-    from .finding_form import FindingForm, FindingStatusDialog
+from .inspection_records import RecordsMixin
 
 FILTERS = (("all", "全部"), ("todo", "未评"), ("issue", "有问题"), ("na", "不涉及"), ("differ", "自评不一致"))
 FILTER_NAMES = dict(FILTERS)
@@ -53,7 +52,7 @@ def save_error_text(exc: BaseException) -> str:
     return f"保存失败：{exc}"
 
 
-class InspectionScreen(Screen):
+class InspectionScreen(RecordsMixin, Screen):
     """Score one inspection."""
 
     BINDINGS = keymap.INSPECTION
@@ -404,6 +403,11 @@ class InspectionScreen(Screen):
             if thorough and action == "redo" and self._last_redoable() is None:
                 return "没有可重做的修改（撤销之后又做了新的修改时，不能再重做）"
             return None
+        if action == "item_evidence":
+            item = self.current_item() if self.is_mounted else None
+            if item is None or not item.is_leaf:
+                return "佐证材料附在指标上：请选中一个指标（回车展开/收起分类）"
+            return None
         if action == "retry" and self.retry is None:
             return "没有需要重试的保存"
         if action == "conflicts" and not self.inspection.conflicts():
@@ -592,89 +596,6 @@ class InspectionScreen(Screen):
             ConfirmDialog("清除评分", f"清除指标 {code} 的评分、不涉及标记和备注？（可用 ^z 撤销）", "清除", danger=True),
             answered,
         )
-
-    # -- findings --------------------------------------------------------------------------
-    def finding_form(self, item_code: str | None, finding=None) -> "FindingForm":
-        from .finding_form import FindingForm, evidence_from_form
-
-        item = self.checklist.item(item_code) if item_code else None
-        label = f"{item.code} {truncate(item.title, 24)}" if item else "（不关联指标）"
-
-        def save(values: dict[str, Any]) -> str | None:
-            def change():
-                if not values["due"].strip():
-                    raise InvalidValue("请填写整改时限（整改清单上必须有期限）")
-                if not values["units"]:
-                    raise InvalidValue("请至少选择或填写一个责任单位")
-                evidence = evidence_from_form(
-                    values["evidence_files"], values["evidence_text"], finding.evidence if finding else ()
-                )
-                fields = dict(
-                    evidence=evidence, severity=values["severity"], requirement=values["requirement"],
-                    units=values["units"], due=values["due"],
-                )
-                if finding is None:
-                    return self.inspection.add_finding(values["description"], item_code=item_code, **fields)
-                if not values["description"].strip():
-                    raise InvalidValue("问题描述不能为空")
-                return self.inspection.update_finding(finding.id, description=values["description"].strip(), **fields)
-
-            return self.perform(change, in_form=True)
-
-        due, due_hint = self.default_due()
-        return FindingForm(save, item_label=label, unit=self.inspection.unit, units=item.units if item else (),
-                           finding=finding, due=due, due_hint=due_hint)
-
-    def default_due(self) -> tuple[str, str]:
-        """整改时限 to start a new finding with, and the words saying where it comes from."""
-        from datetime import date, timedelta
-
-        campaign_due = str(self.inspection.meta.get("default_due") or "")
-        if campaign_due:  # an inspection of a 督察任务: its 整改时限
-            name = (self.inspection.meta.get("campaign") or {}).get("name", "")
-            return campaign_due, f"整改时限取自督察任务“{name}”（{campaign_due}），可直接修改"
-
-        days = getattr(self.checklist, "rectification_days", None) or getattr(self.app.settings, "due_days", 30)
-        try:
-            start = date.fromisoformat(str(self.inspection.meta.get("date", "")))
-        except ValueError:
-            start = self.app.today()
-        due = (start + timedelta(days=int(days))).isoformat()
-        return due, f"整改时限默认为检查日期（{start.isoformat()}）后 {days} 天，可直接修改"
-
-    def status_dialog(self, finding) -> "FindingStatusDialog":
-        from .finding_form import FindingStatusDialog
-
-        return FindingStatusDialog(
-            lambda v: self.perform(
-                lambda: self.inspection.set_finding_status(finding.id, v["status"], v["review"]), in_form=True
-            ),
-            finding,
-        )
-
-    def action_add_finding(self) -> None:
-        item = self._leaf()
-        if item is not None:
-            self.app.push_screen(self.finding_form(item.code))
-
-    def action_item_findings(self) -> None:
-        from .findings import FindingsScreen
-
-        item = self.current_item()
-        self.app.push_screen(FindingsScreen(self, item.code if item is not None and item.is_leaf else None))
-
-    def action_all_findings(self) -> None:
-        from .findings import FindingsScreen
-
-        self.app.push_screen(FindingsScreen(self, None))
-
-    def action_conflicts(self) -> None:
-        from .conflicts import ConflictsScreen
-
-        if not self.inspection.conflicts():
-            self.notify("没有待处理的合并冲突", title="合并冲突")
-            return
-        self.app.push_screen(ConflictsScreen(self))
 
     # -- navigation ----------------------------------------------------------------------
     def _next_code(self, start: str | None, want: Callable[[str], bool], step: int = 1) -> str | None:

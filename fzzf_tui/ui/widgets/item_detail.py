@@ -11,6 +11,7 @@ from textual.widgets import Static
 from ...checklist import KIND_LABELS, Item
 from ...checklist.model import method_label
 from ...inspection import Finding, Result, describe_value
+from ...inspection.evidence import display_name, human_size
 from ...inspection.scoring import NodeScore, format_signed
 from ..scoring_keys import KeyFor, default_key, scoring_help
 from ..text import fmt_points, truncate, wrap_text
@@ -71,7 +72,7 @@ def render_item(
             else:
                 t.append(f"  得 {fmt_points(score.earned)} / {fmt_points(score.max)} 分")
         t.append("\n")
-        if result is not None and result.by:
+        if result is not None and result.by and (result.is_scored or result.note):  # not for evidence alone
             t.append(f"{result.by}  {result.at.replace('T', ' ')[:19]}\n", "dim")
 
     if not item.is_leaf:
@@ -127,6 +128,12 @@ def render_item(
             _heading(t, title)
             t.append("\n".join(f"- {v}" for v in values) + "\n")
     if item.is_leaf:
+        files = [e for e in (result.evidence if result is not None else ()) if e.is_file]
+        _heading(t, f"已附佐证文件（{len(files)} 份）" if files else "已附佐证文件")
+        if not files:
+            t.append("无。按 a 添加文件（照片、扫描件等）\n", "dim")
+        for n, e in enumerate(files, 1):
+            t.append(f"{n}. {display_name(e)}（{human_size(e.size)}）" + (f"  {e.text}" if e.text else "") + "\n")
         if result is not None and result.note:
             _heading(t, "检查备注")
             t.append(result.note + "\n")
@@ -139,8 +146,9 @@ def render_item(
             extra = []
             if f.due:
                 extra.append(f"整改时限 {f.due}")
-            if f.evidence:
-                extra.append(f"佐证 {len(f.evidence)} 份")
+            files = sum(1 for e in f.evidence if e.is_file)
+            if files:
+                extra.append(f"佐证 {files} 份")
             if extra:
                 t.append("（" + "，".join(extra) + "）", "dim")
             t.append("\n")
