@@ -86,6 +86,7 @@ from .cells import (
     to_date,
 )
 from .data import InspectionData, as_data
+from .evidence_sheet import add_evidence_sheet
 from .self_check_sheets import add_self_check_sheets
 from .score_sheets import (
     DETAIL,
@@ -176,7 +177,7 @@ def evidence_text(finding: Finding) -> str:
     lines = []
     for n, ev in enumerate(finding.evidence, start=1):
         if ev.is_file:
-            name = ev.path.replace("\\", "/").rsplit("/", 1)[-1]
+            name = ev.name or ev.path.replace("\\", "/").rsplit("/", 1)[-1]
             size = f"{ev.size:,} 字节" if ev.size is not None else "大小未知"
             line = f"{n}. 文件：{name}（{size}）"
             if ev.text:
@@ -326,8 +327,9 @@ def add_identity_sheet(wb: Workbook, data: InspectionData) -> Worksheet:
 
 
 # -- the workbook ------------------------------------------------------------------------------
-def build_workbook(source: Any) -> Workbook:
-    """The whole workbook for one inspection (an :class:`Inspection` or :class:`InspectionData`)."""
+def build_workbook(source: Any, base: Path | None = None) -> Workbook:
+    """The whole workbook for one inspection (an :class:`Inspection` or :class:`InspectionData`);
+    ``base`` is the folder the workbook goes to (links to evidence files are relative to it)."""
     data = as_data(source)
     wb = new_workbook()
     add_info_sheet(wb, data)
@@ -336,6 +338,7 @@ def build_workbook(source: Any) -> Workbook:
     add_self_check_sheets(wb, data)  # only when the unit's 自评 is in the file
     add_findings_sheet(wb, data)
     add_rectification_sheet(wb, data)
+    add_evidence_sheet(wb, data, base)  # only when files are attached
     add_identity_sheet(wb, data)
     wb.active = 0
     props = wb.properties
@@ -347,15 +350,15 @@ def build_workbook(source: Any) -> Workbook:
     return wb
 
 
-def workbook_bytes(source: Any) -> bytes:
+def workbook_bytes(source: Any, base: Path | None = None) -> bytes:
     buf = BytesIO()
-    build_workbook(source).save(buf)
+    build_workbook(source, base).save(buf)
     return buf.getvalue()
 
 
 def write_xlsx(data: InspectionData, path: Path) -> None:
     """The registered ``xlsx`` writer."""
-    atomic_write_bytes(Path(path), workbook_bytes(data))
+    atomic_write_bytes(Path(path), workbook_bytes(data, Path(path).parent))
 
 
 __all__ = [

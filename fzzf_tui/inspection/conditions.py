@@ -181,7 +181,8 @@ def mark(ins: "Inspection", name: str) -> Outcome:
     at = now_iso()
     results = ins.results()
     new = [
-        Result(code, None, True, cond.reason, results[code].note if code in results else "", ins.who, at)
+        Result(code, None, True, cond.reason, results[code].note if code in results else "", ins.who, at,
+               results[code].evidence if code in results else ())
         for code in out.marked
     ]
     detail = {"condition": cond.name, "tag": cond.tag, "marked": len(out.marked), "skipped": list(out.skipped),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import InspectionError
+from ..errors import InspectionError, InvalidValue
 from .findings import Finding
 from .scoring import Result
 from .store import Inspection, InspectionStore
@@ -45,6 +45,31 @@ def _same(a: Result, b: Result) -> bool:
     return (a.na, a.value if not a.na else None, a.na_reason.strip() if a.na else "") == (
         b.na, b.value if not b.na else None, b.na_reason.strip() if b.na else ""
     )
+
+
+def copy_evidence(sources: Iterable[Inspection], out: Path) -> list[str]:
+    """Put the sources' evidence files into the store beside ``out`` (by hash: once each)."""
+    from . import evidence as ev_mod
+
+    store = ev_mod.EvidenceStore.beside(out)
+    problems, done = [], set()
+    for ins in sources:
+        for a in ev_mod.attached(ins.results(), ins.findings()):
+            e = a.evidence
+            if e.sha256 in done:
+                continue
+            done.add(e.sha256)
+            if store.find(e.sha256, ev_mod.display_name(e)) is not None:
+                continue
+            local = ev_mod.locate(e, ins.path, ins.id)
+            if local is None:
+                problems.append(f"佐证材料 {ev_mod.display_name(e)} 在本机找不到，合并后的检查缺少该文件")
+                continue
+            try:
+                store.add(local)
+            except InvalidValue as exc:
+                problems.append(str(exc))
+    return problems
 
 
 def _norm_unit(unit: str) -> str:
@@ -92,7 +117,9 @@ def merge_inspections(paths: Iterable[Path], out: Path, who: str | None = None) 
                 latest = max((r for _, r in entries), key=lambda r: r.at)
                 notes = [r.note for _, r in entries if r.note]
                 unique_notes = list(dict.fromkeys(notes))
-                combined.append(Result(code, latest.value, latest.na, latest.na_reason, "；".join(unique_notes), latest.by, latest.at))
+                evidence = tuple({e.sha256 or e.text: e for _, r in entries for e in r.evidence}.values())  # 佐证: all copies
+                combined.append(Result(code, latest.value, latest.na, latest.na_reason, "；".join(unique_notes), latest.by, latest.at,
+                                       evidence))
             else:
                 conflicts.append({
                     "code": code,
@@ -143,6 +170,7 @@ def merge_inspections(paths: Iterable[Path], out: Path, who: str | None = None) 
             )
         finally:
             out_ins.close()
+        problems += copy_evidence(opened, out)
         return MergeReport(out, sources, len(combined), conflicts, len(findings), problems)
     finally:
         for ins in opened:

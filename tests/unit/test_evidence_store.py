@@ -177,3 +177,55 @@ def test_bundle_carries_item_and_finding_evidence_to_another_data_dir(annual, tm
             assert local is not None and local.is_relative_to(ev_mod.store_root(target))
     finally:
         ins.close()
+
+
+def test_merge_carries_both_copies_item_evidence_into_the_output_store(annual_checklist, tmp_path) -> None:
+    from fzzf_tui.inspection.merge import merge_inspections
+
+    paths = []
+    for n, who in enumerate(("张明", "李华")):
+        folder = InspectionStore(tmp_path / who)
+        ins = folder.create(annual_checklist, "西工区司法局", [who], "2026-11-20", who=who)
+        try:
+            f = tmp_path / f"{who}.png"
+            f.write_bytes(png_bytes(10 + n, 10))
+            code = first_leaf(ins)
+            ev_mod.add_item_evidence(ins, code, [f])
+            f.unlink()
+            paths.append(ins.path)
+        finally:
+            ins.close()
+    report = merge_inspections(paths, tmp_path / "合并" / "merged.fzzf")
+    assert report.problems == []
+    merged = Inspection.open(report.output, readonly=True)
+    try:
+        evs = merged.result(code).evidence
+        assert len(evs) == 2
+        assert all(ev_mod.locate(e, report.output).is_relative_to(tmp_path / "合并") for e in evs)
+        assert merged.verify(deep=True).ok
+    finally:
+        merged.close()
+
+
+def test_workbook_lists_evidence_with_size_hash_and_a_relative_link(annual, tmp_path) -> None:
+    import openpyxl
+
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(jpeg_bytes(1920, 1080))
+    code = first_leaf(annual)
+    ev_mod.add_item_evidence(annual, code, [photo], text="公示栏")
+    f = annual.add_finding("公示不全", item_code=code, units=["x"], due="2026-12-31")
+    ev_mod.add_finding_evidence(annual, f.id, [photo])
+    photo.unlink()
+    out = export_inspection(annual, "xlsx", tmp_path / "导出")
+    ws = openpyxl.load_workbook(out)["佐证材料"]
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[0] is not None]
+    sha = hashlib.sha256(jpeg_bytes(1920, 1080)).hexdigest()
+    assert [(r[1], r[2], r[3], r[4], r[6]) for r in rows] == [
+        (f"指标 {code}", code, "现场.jpg", len(jpeg_bytes(1920, 1080)), sha),
+        ("问题：公示不全", code, "现场.jpg", len(jpeg_bytes(1920, 1080)), sha),
+    ]
+    assert rows[0][5] == "JPEG 1920×1080，拍摄于 2026-05-12 10:31:02" and rows[0][8] == "公示栏"
+    link = ws.cell(row=4, column=8).hyperlink.target
+    assert not link.startswith(("/", "file:")) and (out.parent / link).resolve() == ev_mod.locate(
+        annual.result(code).evidence[0], annual.path).resolve()

@@ -46,7 +46,7 @@ def rows(ws, first: int):
 
 def test_sheet_names_and_hidden_identity_sheet(workbook) -> None:
     wb, _ = workbook
-    assert wb.sheetnames == [*SHEET_NAMES, "_fzzf"]
+    assert wb.sheetnames == [*SHEET_NAMES, "佐证材料", "_fzzf"]  # 佐证材料: the inspection has files
     assert SHEET_NAMES == ("检查信息", "评分汇总", "评分明细", "问题清单", "整改清单")
     assert wb["_fzzf"].sheet_state == "hidden"
     assert all(wb[name].sheet_state == "visible" for name in SHEET_NAMES)
