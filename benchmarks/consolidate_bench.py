@@ -9,7 +9,6 @@ to read, check and score every inspection, so two ratios are printed: the write 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import statistics
@@ -24,10 +23,19 @@ N = 100
 TODAY = date(2026, 6, 1)
 
 
+def Result(*args: Any, **kwargs: Any) -> Any:
+    from fzzf_tui.inspection import Result as _Result
+
+    return _Result(*args, **kwargs)
+
+
 def build(home: Path, n: int = N) -> Path:
-    """One real inspection (120 scores, 10 findings), then n-1 copies with their own id, unit
-    and first scores; returns the folder holding them."""
+    """One real inspection (every item scored, 10 findings), then n-1 more made through the store
+    with their own unit and scores in one audited bulk write each; all finished (ranked).
+    Returns the folder holding them (real journal files, as the app writes them)."""
     os.environ.update({"FZZF_HOME": str(home), "FZZF_PLUGINS_DIR": "", "FZZF_CHECKLISTS_DIR": ""})
+    from dataclasses import replace
+
     from fzzf_tui.inspection import InspectionStore
     from fzzf_tui.plugins import get_plugins, reset_plugins
 
@@ -36,22 +44,22 @@ def build(home: Path, n: int = N) -> Path:
     store = InspectionStore()
     ins = store.create(checklist, "基准单位")
     leaves = [leaf.code for leaf in checklist.leaves()]
-    for i, code in enumerate(leaves[:120]):
-        ins.set_value(code, i % 3)
+    ins.bulk_apply("benchmark", {"leaves": len(leaves)},
+                   results=[Result(code, i % 3, by="基准", at="2026-05-01T09:00:00+08:00") for i, code in enumerate(leaves)])
     for i in range(10):
         ins.add_finding(f"问题 {i}：制度未按要求公开", item_code=leaves[i], requirement="限期整改并报送材料",
                         due="2026-01-31" if i % 2 else "2026-12-31")
-    path = ins.path
+    results = list(ins.results().values())
+    findings = ins.findings()
+    ins.finalize()
     ins.close()
-    raw = json.loads(path.read_text(encoding="utf-8"))
     for i in range(1, n):
-        data = json.loads(json.dumps(raw))
-        meta = data["meta"]["1"]
-        meta["id"] = f"20260101-b{i:05d}"
-        meta["unit"] = f"单位{i:03d}"
-        for k, doc in list(data["results"].items())[: i % 40]:
-            doc["value"] = (i + int(k)) % 3
-        (store.root / f"c{i:03d}.fzzf").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        copy = store.create(checklist, f"单位{i:03d}")
+        mine = [replace(r, value=(i + k) % 3) if k < i % 40 else r for k, r in enumerate(results)]
+        copy.bulk_apply("benchmark", {"copy": i}, results=mine,
+                        findings=[replace(f, id=f"{f.id[:6]}{i:06d}") for f in findings])
+        copy.finalize()
+        copy.close()
     return store.root
 
 

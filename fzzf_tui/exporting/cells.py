@@ -5,14 +5,16 @@ dates as dates, the fonts and borders of an official document, and A4 print sett
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
+from copy import copy
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -21,6 +23,7 @@ TITLE_FONT = "黑体"
 BODY_SIZE = 11
 FOOTER_SIZE = 11  # the footer scales with the sheet: 9 pt or more down to a fit-to-width scale of 82 %
 MAX_CELL_CHARS = 32767  # Excel's limit per cell
+DEFAULT_WIDTH = 13.0  # openpyxl's width of a column none was set for
 FORMULA_STARTS = ("=", "+", "-", "@")
 TRUNCATED = "…（内容过长已截断，全文见检查文件）"
 
@@ -101,32 +104,73 @@ def to_datetime(value: Any) -> datetime | None:
 def put(ws: Worksheet, row: int, col: int, value: Any, font: Font = FONT_BODY, align: Alignment | None = WRAP,
         number_format: str | None = None, border: bool = True, fill: PatternFill | None = None) -> Cell:
     """Write one cell. Strings are always stored as text, never as formulas."""
-    cell = ws.cell(row=row, column=col)
+    quote = text = False
     if isinstance(value, str) and value:
-        text = clean_text(value)
-        cell.value = text
-        # openpyxl turns any string starting with "=" into a formula; force it back to text,
-        # and set quotePrefix so Excel/WPS keep it text even if someone edits the cell.
-        cell.data_type = "s"
-        if text.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
+        value = clean_text(value)
+        # openpyxl turns any string starting with "=" into a formula; it is forced back to text
+        # below, and quotePrefix keeps it text in Excel/WPS even if someone edits the cell.
+        quote, text = value.startswith(FORMULA_STARTS), True
     else:
-        cell.value = value if value != "" else None
+        if value == "":
+            value = None
         if number_format is None:
             if isinstance(value, datetime):
                 number_format = DATETIME_FORMAT
             elif isinstance(value, date):
                 number_format = DATE_FORMAT
-    if number_format:
-        cell.number_format = number_format
-    cell.font = font
-    if align is not None:
-        cell.alignment = align
-    if border:
-        cell.border = BORDER
-    if fill is not None:
-        cell.fill = fill
+    style = _style_array(ws, font, align, number_format, border, fill, quote)
+    if (row, col) in ws._cells:  # an existing cell (or part of a merged range): the normal way
+        cell = ws.cell(row=row, column=col)
+        cell.value = value
+        cell._style = copy(style)
+    else:
+        cell = Cell(ws, row=row, column=col, value=value, style_array=copy(style))
+        ws._cells[(row, col)] = cell
+    if text:
+        cell.data_type = "s"
     return cell
+
+
+def _style_array(ws: Worksheet, font: Font, align: Alignment | None, number_format: str | None, border: bool,
+                 fill: PatternFill | None, quote: bool) -> Any:
+    """The style index array for these attributes. Registering a style in the workbook hashes
+    every part of it (most of an export's time when done per cell), so each combination is
+    registered once per workbook and its array copied into each cell (as openpyxl copies styles)."""
+    cache: dict[tuple[Any, ...], tuple[Any, ...]] = ws.parent.__dict__.setdefault("_fzzf_styles", {})
+    key = (id(font), id(align), number_format, border, id(fill), quote)
+    hit = cache.get(key)
+    if hit is not None and hit[1] is font and hit[2] is align and hit[3] is fill:
+        return hit[0]
+    proto = Cell(ws)  # never added to the sheet: only registers the style
+    if number_format:
+        proto.number_format = number_format
+    proto.font = font
+    if align is not None:
+        proto.alignment = align
+    if border:
+        proto.border = BORDER
+    if fill is not None:
+        proto.fill = fill
+    if quote:
+        proto.quotePrefix = True
+    cache[key] = (proto._style, font, align, fill)  # the objects kept, so their ids stay theirs
+    return proto._style
+
+
+def restyle(cell: Cell, align: Alignment | None = None, number_format: str | None = None) -> None:
+    """Change a written cell's alignment and/or number format, through the same per-workbook
+    cache as :func:`put` (setting ``cell.alignment`` directly hashes the style every time)."""
+    cache: dict[tuple[Any, ...], tuple[Any, ...]] = cell.parent.parent.__dict__.setdefault("_fzzf_restyles", {})
+    key = (tuple(cell._style), id(align), number_format)
+    hit = cache.get(key)
+    if hit is None or hit[1] is not align:
+        if align is not None:
+            cell.alignment = align
+        if number_format is not None:
+            cell.number_format = number_format
+        cache[key] = (copy(cell._style), align)
+        return
+    cell._style = copy(hit[0])
 
 
 def put_row(ws: Worksheet, row: int, values: Sequence[Any], **kwargs: Any) -> list[Cell]:
@@ -136,6 +180,27 @@ def put_row(ws: Worksheet, row: int, values: Sequence[Any], **kwargs: Any) -> li
 def char_width(ch: str) -> int:
     """Display columns of one character: CJK and full-width count 2."""
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+# East Asian Wide and Fullwidth characters (what char_width counts as 2; emoji approximated):
+# counted by the regex engine, a row height needs no per-character Python loop.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u231a\u231b\u2329\u232a\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615"
+    "\u2648-\u2653\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2"
+    "\u26f3\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797"
+    "\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\ua4cf"
+    "\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6"
+    "\U00016fe0-\U0001b2ff\U0001f004\U0001f0cf\U0001f18e\U0001f191-\U0001f19a\U0001f200-\U0001f64f"
+    "\U0001f680-\U0001f6ff\U0001f7e0-\U0001f7eb\U0001f90c-\U0001f9ff\U0001fa70-\U0001faff"
+    "\U00020000-\U0003fffd]"
+)
+
+
+def _columns(text: str) -> int:
+    """Display columns of one line (``sum(char_width(c))`` up to emoji details), at C speed."""
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def text_width(text: str) -> int:
@@ -148,7 +213,10 @@ def wrapped_lines(text: str, width: float) -> int:
     usable = max(1.0, width - 1.5)  # cell padding
     lines = 0
     for para in str(text).split("\n"):
-        lines += max(1, math.ceil(sum(char_width(c) for c in para) / usable))
+        if 2 * len(para) <= usable:  # fits even if every character is wide
+            lines += 1
+            continue
+        lines += max(1, math.ceil(_columns(para) / usable))
     return lines
 
 
@@ -167,26 +235,34 @@ def fit_row_height(ws: Worksheet, row: int, font_size: float = BODY_SIZE) -> Non
     """Set the row tall enough for its wrapped text, so every program prints all of it.
 
     Excel does not grow rows written by a program; LibreOffice and WPS differ. An explicit,
-    estimated height prints the same everywhere.
+    estimated height prints the same everywhere. Only this row's cells are looked at (the
+    columns with a width set, and the merged ranges crossing the row), so filling a sheet row by
+    row stays linear.
     """
+    merged = [rng for rng in ws.merged_cells.ranges if rng.min_row <= row <= rng.max_row]
+    dims = ws.column_dimensions
+    # columns with a width set, and at least the first 64: a row is looked up, never the sheet
+    last = max(64, max((column_index_from_string(k) for k in dims), default=0))
+    cells = ws._cells
     lines = 1
-    for cell in ws[row]:
-        if cell.value is None or isinstance(cell.value, (int, float, date)):
+    for col in range(1, last + 1):
+        cell = cells.get((row, col))
+        if cell is None or cell.value is None or isinstance(cell.value, (int, float, date)):
             continue
-        letter = cell.column_letter
-        if ws.column_dimensions[letter].hidden:
+        dim = dims.get(get_column_letter(col))  # dict.get: no dimension created for a bare column
+        if dim is not None and dim.hidden:
             continue
-        width = _merged_width(ws, cell) or ws.column_dimensions[letter].width or 8.43
+        width = _merged_width(ws, merged, col) or (dim.width if dim is not None else DEFAULT_WIDTH) or 8.43
         lines = max(lines, wrapped_lines(_display(cell.value), width * BODY_SIZE / font_size))
     ws.row_dimensions[row].height = round(lines * LINE_HEIGHT * font_size / BODY_SIZE + 4, 1)
 
 
-def _merged_width(ws: Worksheet, cell: Cell) -> float | None:
-    for rng in ws.merged_cells.ranges:
-        if cell.coordinate in rng:
-            return sum(
-                ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(rng.min_col, rng.max_col + 1)
-            )
+def _merged_width(ws: Worksheet, ranges: list[Any], col: int) -> float | None:
+    dims = ws.column_dimensions
+    for rng in ranges:
+        if rng.min_col <= col <= rng.max_col:
+            widths = (dims.get(get_column_letter(c)) for c in range(rng.min_col, rng.max_col + 1))
+            return sum((d.width if d is not None else DEFAULT_WIDTH) or 8.43 for d in widths)
     return None
 
 

@@ -48,6 +48,7 @@ from .cells import (
     print_setup,
     put,
     put_row,
+    restyle,
     set_widths,
     title_rows,
     to_date,
@@ -391,6 +392,18 @@ def method_text(item: Item) -> str:
     return label
 
 
+TOP_ONLY = Alignment(vertical="top")
+_INDENTED: dict[int, Alignment] = {}
+
+
+def _indented(depth: int) -> Alignment:
+    """The 指标内容 alignment of an item at ``depth`` (one object per depth)."""
+    indent = min(depth * 2, 15)
+    if indent not in _INDENTED:
+        _INDENTED[indent] = Alignment(wrap_text=True, vertical="top", indent=indent)
+    return _INDENTED[indent]
+
+
 def add_detail_sheet(wb: Workbook, data: InspectionData) -> Worksheet:
     ws = wb.create_sheet(DETAIL)
     report, checklist, results = data.report, data.checklist, data.results
@@ -448,13 +461,13 @@ def add_detail_sheet(wb: Workbook, data: InspectionData) -> Worksheet:
                 item.source_note,
             ]
             put_row(ws, row, values, font=FONT_BOLD, fill=SECTION_FILL)
-        ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top", indent=min(depth * 2, 15))
-        ws.cell(row=row, column=1).alignment = Alignment(vertical="top")
+        # restyle: through put's style cache (a plain ``cell.alignment =`` costs a style hash)
+        restyle(ws.cell(row=row, column=2), _indented(depth))
+        restyle(ws.cell(row=row, column=1), TOP_ONLY)
         for name in ("满分", "应得分", "下级得分合计", "得分", "问题数"):
-            cell = ws.cell(row=row, column=COL[name])
-            cell.number_format = "0" if name == "问题数" else SIGNED_FORMAT if signed and name == "得分" else POINTS_FORMAT
-            cell.alignment = TOP_RIGHT
-        ws.cell(row=row, column=COL["不涉及"]).alignment = TOP_CENTER
+            fmt = "0" if name == "问题数" else SIGNED_FORMAT if signed and name == "得分" else POINTS_FORMAT
+            restyle(ws.cell(row=row, column=COL[name]), TOP_RIGHT, fmt)
+        restyle(ws.cell(row=row, column=COL["不涉及"]), TOP_CENTER)
         if depth:
             ws.row_dimensions[row].outline_level = min(depth, 7)
         fit_row_height(ws, row)
