@@ -53,10 +53,12 @@ def _is_terminal(stream: object) -> bool:
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="判断逾期所用的日期，如 2026-06-30（默认今天）。")
 @click.option("--verify", is_flag=True, help="同时校验每个检查文件的审计记录和封存（数据包总会校验）。")
+@click.option("--no-cache", is_flag=True,
+              help="不使用上次汇总留下的本机缓存，所有文件重新读取和计分（缓存按文件内容识别，文件有任何改动都会重新计分）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果。")
 def consolidate_command(inputs: tuple[Path, ...], out: Path, report_path: Path | None, report_format: str,
                         issuer: str | None, include_unfinished: bool, force: bool, today: datetime | None, verify: bool,
-                        as_json: bool) -> None:
+                        no_cache: bool, as_json: bool) -> None:
     """汇总多个检查文件、数据包或文件夹：排名、分项对比、整改台账、未纳入文件、来源；可同时生成通报。
 
     只读取，不加锁，不修改任何检查。同一检查出现多次只计一次。默认只对已完成的检查排名。
@@ -70,7 +72,7 @@ def consolidate_command(inputs: tuple[Path, ...], out: Path, report_path: Path |
     with progress_display(len(files), "读取检查") as advance:
         report = consolidate(files, out, today=today.date() if today else None, force=force, verify=verify,
                              progress=advance, include_unfinished=include_unfinished, report_docx=report_path,
-                             report_format=report_format, report_options=options)
+                             report_format=report_format, report_options=options, use_cache=not no_cache)
     if as_json:
         _echo_json(report.to_dict())
         return

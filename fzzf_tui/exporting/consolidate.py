@@ -35,6 +35,7 @@ from ..inspection.self_check import SelfAssessment, SelfComparison
 from ..inspection.self_check import compare as compare_self
 from ..inspection.self_check import from_tables as self_assessments_from
 from ..inspection.store import FILE_FORMAT, SUFFIX
+from .consolidate_cache import ConsolidateCache, default_cache, file_digest
 from .data import MetaFields, sort_findings
 from .files import target_path
 from .ranking import RankGroup, rank_groups
@@ -59,7 +60,10 @@ SEVERITIES = ("一般", "较重", "严重")
 
 @dataclass
 class Entry(MetaFields):
-    """One inspection as read for consolidation (scored, findings in 整改清单 order)."""
+    """One inspection as read for consolidation (scored, findings in 整改清单 order).
+
+    ``report.nodes`` holds at least the top-level sections (an entry taken from the local cache
+    has only those; see :mod:`.consolidate_cache`)."""
 
     source: Path
     meta: dict[str, Any]
@@ -70,6 +74,7 @@ class Entry(MetaFields):
     audit_head: str
     verification: str  # 通过 / 未通过：… / "" (not checked)
     notes: list[str] = field(default_factory=list)
+    sha256: str = ""  # of the file's bytes as read, when the reader computed it (else the 来源 sheet does)
     # the unit's 自查自评 (table ``self_results``), never mixed with the inspectors' results
     self_assessments: dict[str, SelfAssessment] = field(default_factory=dict)
     results: dict[str, Result] = field(default_factory=dict, repr=False)
@@ -115,6 +120,7 @@ class ConsolidateReport:
     today: date = field(default_factory=date.today)
     include_unfinished: bool = False
     documents: list[Path] = field(default_factory=list)  # e.g. the 通报 (.docx), when asked for
+    cached: int = 0  # inputs whose figures came from the local cache (unchanged since a run before)
 
     @property
     def findings(self) -> int:
@@ -135,6 +141,7 @@ class ConsolidateReport:
         return {
             "output": str(self.output),
             "documents": [str(p) for p in self.documents],
+            "cached": self.cached,
             "include_unfinished": self.include_unfinished,
             "included": [
                 {
@@ -203,11 +210,63 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 
 class Reader:
-    """Reads inspections for consolidation; builds each distinct checklist snapshot once."""
+    """Reads inspections for consolidation; builds each distinct checklist snapshot once, and
+    takes an unchanged ``.fzzf`` file's figures from ``cache`` (:mod:`.consolidate_cache`) when
+    one is given and ``verify`` is not asked for."""
 
-    def __init__(self, verify: bool = False) -> None:
+    def __init__(self, verify: bool = False, cache: ConsolidateCache | None = None) -> None:
         self.verify = verify
+        self.cache = None if verify else cache
         self._checklists: dict[str, Checklist] = {}
+
+    def _checklist(self, key: str, snap: str, where: str) -> Checklist:
+        import json
+
+        from ..checklist.loading import checklist_from_dict
+
+        checklist = self._checklists.get(key)
+        if checklist is None:
+            checklist = checklist_from_dict(json.loads(snap), where)
+            self._checklists[key] = checklist
+        return checklist
+
+    def read(self, path: Path) -> Entry:
+        digest = ""
+        if self.cache is not None and path.name.endswith(SUFFIX):
+            try:
+                if path.stat().st_size <= MAX_FILE_BYTES:
+                    digest = file_digest(path)
+            except OSError:
+                digest = ""
+            if digest:
+                hit = self._cached(path, digest)
+                if hit is not None:
+                    hit.sha256 = digest
+                    return hit
+        entry, snap = self._read(path)
+        if digest and self.cache is not None and not entry.has_self:
+            try:
+                unchanged = file_digest(path) == digest  # not rewritten while it was read
+            except OSError:
+                unchanged = False
+            if unchanged:
+                entry.sha256 = digest
+                self.cache.put(digest, entry, snap)
+        return entry
+
+    def _cached(self, path: Path, digest: str) -> Entry | None:
+        assert self.cache is not None
+        d = self.cache.get(path, digest)
+        if d is None:
+            return None
+        meta = d["meta"]
+        key = str(meta.get("checklist_hash", ""))
+        snap = self.cache.snapshot(key) if key not in self._checklists else ""
+        if snap is None:
+            return None
+        checklist = self._checklist(key, snap, f"{path.name} 的清单快照")
+        return Entry(path, dict(meta), checklist, d["findings"], d["report"], int(d["audit_entries"]),
+                     str(d["audit_head"]), "")
 
     def _tables(self, path: Path) -> tuple[dict[str, Any], str]:
         if path.name.endswith(BUNDLE_SUFFIX):
@@ -234,11 +293,8 @@ class Reader:
             verification = "通过" if v.ok else "未通过：" + "；".join(v.problems)
         return loaded.tables(), verification
 
-    def read(self, path: Path) -> Entry:
-        import json
-
-        from ..checklist.loading import checklist_from_dict
-
+    def _read(self, path: Path) -> tuple[Entry, str]:
+        """The entry read and scored from the file, and its checklist snapshot."""
         tables, verification = self._tables(path)
         meta = (tables.get("meta") or {}).get("1")
         if not isinstance(meta, dict) or meta.get("format") != FILE_FORMAT:
@@ -252,10 +308,7 @@ class Reader:
         key = snapshot_hash(snap)
         if key != meta.get("checklist_hash"):
             raise ExportError("清单快照与记录的哈希不符（文件可能被改动）")
-        checklist = self._checklists.get(key)
-        if checklist is None:
-            checklist = checklist_from_dict(json.loads(snap), f"{path.name} 的清单快照")
-            self._checklists[key] = checklist
+        checklist = self._checklist(key, snap, f"{path.name} 的清单快照")
         results = {d["code"]: Result.from_dict(d) for d in (tables.get("results") or {}).values()}
         findings = [Finding.from_dict(d) for d in (tables.get("findings") or {}).values()]
         open_codes = {f.item_code for f in findings if f.is_open and f.item_code}
@@ -265,8 +318,9 @@ class Reader:
         if audit:
             last = audit.get(str(max(int(k) for k in audit)))
             head = str((last or {}).get("hash", ""))
-        return Entry(path, dict(meta), checklist, sort_findings(checklist, findings), report, len(audit), head, verification,
-                     self_assessments=self_assessments_from(tables, checklist), results=results)
+        entry = Entry(path, dict(meta), checklist, sort_findings(checklist, findings), report, len(audit), head,
+                      verification, self_assessments=self_assessments_from(tables, checklist), results=results)
+        return entry, snap
 
 
 def _reason(exc: BaseException, path: Path) -> str:
@@ -361,12 +415,15 @@ def read_inputs(
     inputs: Iterable[str | Path],
     progress: Callable[[Path], None] | None = None,
     verify: bool = False,
+    cache: ConsolidateCache | None = None,
 ) -> tuple[list[Entry], list[tuple[str, str]]]:
-    """Read every input (read-only): the entries counted once each, and the inputs skipped with why."""
+    """Read every input (read-only): the entries counted once each, and the inputs skipped with why.
+
+    ``cache``: figures of unchanged files from earlier runs (see :mod:`.consolidate_cache`)."""
     files = collect_inputs(inputs)
     if not files:
         raise ExportError("没有找到可汇总的检查文件（.fzzf）或数据包（.fzzf.zip）")
-    reader = Reader(verify=verify)
+    reader = Reader(verify=verify, cache=cache)
     entries: list[Entry] = []
     skipped: list[tuple[str, str]] = []
     for path in files:
@@ -376,6 +433,8 @@ def read_inputs(
             skipped.append((str(path), _reason(exc, path)))
         if progress is not None:
             progress(path)
+    if cache is not None:
+        cache.prune()
     return _dedupe(entries, skipped, reader), skipped
 
 
@@ -390,6 +449,7 @@ def consolidate(
     report_docx: str | Path | None = None,
     report_format: str = "bulletin",
     report_options: dict[str, Any] | None = None,
+    use_cache: bool = True,
 ) -> ConsolidateReport:
     """Read every input (read-only), write the workbook, return what was included and skipped.
 
@@ -397,7 +457,8 @@ def consolidate(
     each input; ``verify`` also checks each ``.fzzf`` file's audit chain and seal (bundles are
     always checked); ``include_unfinished`` ranks unfinished inspections too (provisionally).
     ``report_docx``: also write the 通报 there, with the consolidation format ``report_format``
-    (built in: ``bulletin``; a plugin may register its own).
+    (built in: ``bulletin``; a plugin may register its own). ``use_cache``: take unchanged
+    files' figures from the local cache of earlier runs (:mod:`.consolidate_cache`).
     """
     today = today or date.today()
     target = target_path(out, "汇总", ".xlsx")
@@ -408,7 +469,10 @@ def consolidate(
         report_target = target_path(report_docx, "通报", _format(report_format, consolidation=True).suffix)
     report = ConsolidateReport(target, today=today, include_unfinished=include_unfinished)
     started = time.perf_counter()
-    report.included, report.skipped = read_inputs(inputs, progress, verify)
+    cache = default_cache() if use_cache else None
+    report.included, report.skipped = read_inputs(inputs, progress, verify, cache)
+    if cache is not None:
+        report.cached = cache.hits
     report.overdue = sum(e.overdue(today) for e in report.included)
     report.timings["read"] = time.perf_counter() - started
     started = time.perf_counter()

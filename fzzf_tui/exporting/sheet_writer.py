@@ -10,6 +10,7 @@ per workbook; text is cleaned for XML and never becomes a formula.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Iterable, Sequence
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill
@@ -50,10 +51,12 @@ class Cells:
             value = self._clean(value)
             formula_like = value.startswith(self._formula_starts)
         key = (id(font), id(fill), fmt, id(align), id(border), formula_like)
-        style = self._styles.get(key)
-        if style is None:
-            style = self._styles[key] = self._style(ws, font, fill, fmt, align, border, formula_like)
-        c = self._cell(ws, row=1, column=1, value=value, style_array=style)
+        hit = self._styles.get(key)
+        if hit is None or hit[1] is not font or hit[2] is not fill or hit[3] is not align or hit[4] is not border:
+            # the objects are kept with the style, so their ids cannot be reused by others
+            hit = self._styles[key] = (self._style(ws, font, fill, fmt, align, border, formula_like), font, fill, align,
+                                       border)
+        c = self._cell(ws, row=1, column=1, value=value, style_array=hit[0])
         if formula_like:
             c.data_type = "s"  # text, never a formula
         return c
@@ -115,6 +118,22 @@ def _lines(values: Iterable[tuple[Any, float]], size: float) -> int:
     return lines
 
 
+def _cells_to_row(ws: Any, values: Sequence[Any], row_idx: int) -> Any:
+    """openpyxl's write-only ``_values_to_row`` for rows of finished cells: it would first try
+    each cell as a value and format an error message for it (a third of the writing time)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+
+    for col_idx, cell in enumerate(values, 1):
+        if cell is None:
+            continue
+        if not isinstance(cell, Cell):
+            cell = WriteOnlyCell(ws, value=cell)
+        cell.column = col_idx
+        cell.row = row_idx
+        yield cell
+
+
 class Sheet:
     """One write-only sheet with its widths, title rows and print settings."""
 
@@ -131,6 +150,7 @@ class Sheet:
         self.visible = visible or len(columns)
         self.last_letter = get_column_letter(self.visible)
         ws = self.ws = wb.create_sheet(name)
+        ws._values_to_row = partial(_cells_to_row, ws)  # rows arrive as finished cells
         for i, w in enumerate(self.widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
         for i in range(self.visible + 1, len(columns) + 1):

@@ -319,7 +319,7 @@ def write_workbook(report: ConsolidateReport, target: Path, today: date, force: 
     self_excess_sheets(wb, cell, groups)  # only when some unit has a 自评
     _ledger_sheet(wb, cell, [e for g in groups for e in g.entries], today, report.overdue)
     _skipped_sheet(wb, cell, report.skipped)
-    _sources_sheet(wb, cell, groups, {e.source: file_sha256(e.source) for e in report.included})
+    _sources_sheet(wb, cell, groups, {e.source: e.sha256 or file_sha256(e.source) for e in report.included})
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -468,3 +468,56 @@ def test_progress_is_reported_per_input(store, special_checklist, tmp_path):
     seen: list[Path] = []
     consolidate([tmp_path / "in"], tmp_path / "o.xlsx", today=TODAY, progress=seen.append)
     assert len(seen) == 4
+
+
+# -- the local cache of unchanged files ---------------------------------------------------------------
+def test_unchanged_files_come_from_the_cache_and_give_the_same_workbook(store, special_checklist, tmp_path, home):
+    paths = make_copies(base_inspection(store, special_checklist), tmp_path / "in", 6)
+    first = consolidate([tmp_path / "in"], tmp_path / "a.xlsx", today=TODAY)
+    assert first.cached == 0
+    second = consolidate([tmp_path / "in"], tmp_path / "b.xlsx", today=TODAY)
+    assert second.cached == 6
+    plain = consolidate([tmp_path / "in"], tmp_path / "c.xlsx", today=TODAY, use_cache=False)
+    assert plain.cached == 0
+
+    def sheets(path):
+        wb = openpyxl.load_workbook(path)
+        return {name: [r for r in wb[name].iter_rows(values_only=True)] for name in wb.sheetnames}
+
+    assert sheets(second.output) == sheets(plain.output)
+    assert second.to_dict()["included"] == plain.to_dict()["included"]
+
+    # a file changed in the app is read and scored again; the others still come from the cache
+    with Inspection.open(paths[2]) as ins:
+        ins.reopen("补充检查")
+        ins.set_value(next(iter(special_checklist.leaves())).code, 3)
+        unit, total = ins.unit, ins.score().total
+    third = consolidate([tmp_path / "in"], tmp_path / "d.xlsx", today=TODAY)
+    assert third.cached == 5
+    assert next(e for e in third.included if e.unit == unit).report.total == total
+
+    # a damaged or foreign cache entry is only a miss
+    from fzzf_tui.exporting.consolidate_cache import file_digest
+
+    cache_dir = home / "cache" / "consolidate"
+    entries = [cache_dir / f"{file_digest(p)}.json" for p in (paths[0], paths[1])]
+    entries[0].write_text("{", encoding="utf-8")
+    fake = json.loads(entries[1].read_text(encoding="utf-8"))
+    fake["report"]["total"] = 999.0
+    fake["digest"] = "0" * 64  # copied from another file's entry
+    entries[1].write_text(json.dumps(fake), encoding="utf-8")
+    fourth = consolidate([tmp_path / "in"], tmp_path / "e.xlsx", today=TODAY)
+    assert fourth.cached == 4 and all(e.report.total != 999.0 for e in fourth.included)
+    assert sheets(fourth.output)["排名"] == sheets(third.output)["排名"]
+
+
+def test_verify_and_bundles_never_use_the_cache(store, special_checklist, tmp_path):
+    path = base_inspection(store, special_checklist, finalize=True)
+    with Inspection.open(path, readonly=True) as ins:
+        export_inspection(ins, fmt="bundle", out=tmp_path / "in" / "b.fzzf.zip")
+    consolidate([tmp_path / "in"], tmp_path / "a.xlsx", today=TODAY)
+    again = consolidate([tmp_path / "in"], tmp_path / "b.xlsx", today=TODAY)
+    assert again.cached == 0 and again.included[0].verification == "通过"
+    consolidate([path], tmp_path / "c.xlsx", today=TODAY)
+    verified = consolidate([path], tmp_path / "d.xlsx", today=TODAY, verify=True)
+    assert verified.cached == 0 and verified.included[0].verification == "通过"
