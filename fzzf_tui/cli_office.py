@@ -96,10 +96,11 @@ def consolidate_command(inputs: tuple[Path, ...], out: Path, report_path: Path |
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出差异和结果（须与 --yes 或 --dry-run 同用）。")
 def import_status_command(workbook: Path, ref: str | None, dry_run: bool, yes: bool, who: str | None,
                           as_json: bool) -> None:
-    """导入被检查单位填写的整改清单（状态、复查意见）。
+    """导入被检查单位填写的整改清单（状态、整改措施及完成情况）。
 
-    先显示差异，确认后写入，每处修改记入审计日志。标识（隐藏的问题编号、内容指纹，及问题、
-    整改要求、责任单位、整改时限）被改动的行和不允许的状态不导入，并指出单元格。
+    先显示差异，确认后写入，每处修改记入审计日志。单位可将状态推进到“已整改”，不能销号（销号由
+    检查组复查后在系统中办理）。标识（隐藏的问题编号、内容指纹，及问题、整改要求、责任单位、
+    整改时限）或复查意见被改动的行和不允许的状态不导入，并指出单元格。
     """
     from .exporting.status_import import apply_status_changes, find_inspection, plan_status_import, read_returned
     from .inspection import Inspection, InspectionStore

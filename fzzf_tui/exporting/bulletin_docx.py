@@ -105,7 +105,8 @@ def build_bulletin(report: ConsolidateReport, issuer: str = "", title: str = "",
             for r in group.ranked:
                 e = r.entry
                 rank = f"{r.rank}" + ("（并列）" if r.tied else "") + ("（临时）" if r.provisional else "")
-                rows.append((rank, e.unit, points(e.report.total), e.report.grade or "未评定", str(len(e.findings))))
+                rows.append((rank, e.unit, points(e.report.total), e.report.grade_label if e.report.grade else "未评定",
+                             str(len(e.findings))))
             doc.table(("名次", "被检查单位", "得分", "等次", "问题数"), rows, (24, 66, 22, 24, 20),
                       align=("c", "l", "c", "c", "c"))
         if group.unranked:

@@ -40,7 +40,7 @@ def score_sentence(report: Any, finished: bool) -> str:
     parts = [f"满分 {points(report.max_total)} 分，得分 {points(report.total)} 分（得分率 {report.percent:.2f}%）"]
     if report.bonus or report.penalty:
         parts.append(f"其中加分 {points(report.bonus)} 分、减分 {points(report.penalty)} 分")
-    grade = f"等次为“{report.grade}”" if report.grade else f"等次未评定（尚有 {report.unscored} 项未评）"
+    grade = f"等次为“{report.grade_label}”" if report.grade else f"等次未评定（尚有 {report.unscored} 项未评）"
     parts.append(grade)
     sentence = "，".join(parts) + "。"
     if report.points_provisional:

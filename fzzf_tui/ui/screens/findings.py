@@ -96,6 +96,8 @@ class FindingsScreen(ModalScreen[None]):
             parts.append(f"责任单位：{'、'.join(f.units)}")
         if f.evidence:
             parts.append("佐证材料：" + "；".join(e.describe() for e in f.evidence))
+        if f.measures:  # what the unit reported in its returned 整改清单
+            parts.append(f"整改措施及完成情况（单位填报）：{f.measures}")
         if f.review:
             parts.append(f"复查意见：{f.review}")
         detail.update("\n".join(parts))
