@@ -201,7 +201,7 @@ def profile_na(checklist: Checklist, profile: Iterable[str]) -> dict[str, str]:
 
 def na_reason(condition: str) -> str:
     """The 不涉及 reason recorded for an item pre-marked from the unit's profile."""
-    return f"{condition}（督察任务预设，按单位情形）"
+    return f"原文标注“{condition}”"  # the words inspection/conditions.py records on the inspection
 
 
 # -- the campaign --------------------------------------------------------------------------------

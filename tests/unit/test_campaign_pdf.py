@@ -53,7 +53,7 @@ def test_self_check_form_prints_on_a4(store, annual_checklist, tmp_path) -> None
     # every item is printed once, to the last one, none cut off to a page on the right
     last = list(annual_checklist.leaves())[-1].code
     assert last in everything
-    assert "中直机构不涉及（" in everything  # pre-marked from the profile (the reason wraps in its cell)
+    assert "原文标注" in everything  # pre-marked from the profile: 原文标注“中直机构不涉及” (wraps in its cell)
 
 
 def test_difference_sheet_prints_on_a4(store, demo_checklist, tmp_path) -> None:
