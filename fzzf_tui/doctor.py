@@ -8,6 +8,7 @@ Plugin rows and errors come from the plugin manager's own reports, not a second 
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import json
 import locale
@@ -158,6 +159,11 @@ def dependencies() -> dict[str, Any]:
         row = {"name": name, "required": f">={minimum}" if minimum else "", "installed": installed or "", "ok": ok}
         if name.lower() == "pyyaml" and installed:
             row["note"] = "C 加速" if _yaml_has_libyaml() else "纯 Python 版，较慢但可用"
+        if name.lower() == "python-docx" and installed:
+            failure = _docx_failure()
+            if failure:
+                row["ok"] = False
+                row["error"] = failure
         direct.append(row)
     return {"direct": direct, "indirect": _indirect({d["name"].lower() for d in direct})}
 
@@ -177,6 +183,17 @@ def _marker_applies(marker: str, req: str) -> bool:
         return bool(Marker(marker).evaluate())
     except Exception:  # noqa: BLE001 - an unparsable marker: show the row rather than hide it
         return True
+
+
+def _docx_failure() -> str:
+    """Why python-docx cannot be used here ('' when it can): it stands on lxml, a compiled
+    package, whose wheel may not fit this machine (another processor or Python)."""
+    try:
+        importlib.import_module("docx")
+        importlib.import_module("lxml.etree").fromstring(b"<w/>")
+    except Exception as exc:  # noqa: BLE001 - any failure to load is what we report
+        return f"{type(exc).__name__}: {exc}"
+    return ""
 
 
 def _yaml_has_libyaml() -> bool:
@@ -400,6 +417,9 @@ def judge(report: dict[str, Any]) -> list[dict[str, str]]:
     for dep in report["dependencies"]["direct"]:
         if not dep["installed"]:
             add(ERROR, f"缺少依赖 {dep['name']}{dep['required']}：请重新运行安装程序")
+        elif dep.get("error"):
+            add(ERROR, f"依赖 {dep['name']} 无法载入（{dep['error']}）：Word 表格的导入和导出不能使用；"
+                       "lxml 的编译模块可能与本机处理器或 Python 版本不符，请用适合本机的安装包重新安装")
         elif not dep["ok"]:
             add(ERROR, f"依赖 {dep['name']} {dep['installed']} 过旧，需要 {dep['required']}")
         elif dep.get("note", "").startswith("纯 Python"):
@@ -461,7 +481,9 @@ def render(report: dict[str, Any]) -> list[str]:
         text = f"{d['name']} {d['installed'] or '缺失'}"
         if d.get("note"):
             text += f"（{d['note']}）"
-        if d["installed"] and not d["ok"]:
+        if d.get("error"):
+            text += "（无法载入）"
+        elif d["installed"] and not d["ok"]:
             text += f"（需要 {d['required']}）"
         direct.append(text)
     _wrapped(row, "依赖", direct)

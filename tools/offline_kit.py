@@ -21,8 +21,10 @@ Wheels come from ``pip download --only-binary=:all: --platform … --python-vers
 evaluates environment markers (``sys_platform == "win32"`` …) for the machine it runs on, not
 for the target, so every target's dependency closure is walked again here with the target's
 markers and tags; whatever pip left out is fetched by name, and whatever cannot be had is
-reported per target. Only PyYAML may be compiled (:data:`ALLOWED_COMPILED`); any other
-platform-specific wheel fails the build, because the kit promises pure Python elsewhere.
+reported per target. Only the packages in :data:`ALLOWED_COMPILED` may be compiled (PyYAML,
+which has a pure-Python fallback, and lxml, which python-docx needs and which publishes binary
+wheels for every target); any other platform-specific wheel fails the build, so a new compiled
+dependency is a decision written down there, not an accident.
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -64,7 +65,15 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "kit"
 PROJECT = "fzzf-tui"
 DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
-ALLOWED_COMPILED = {"pyyaml"}  # has a pure-Python fallback wheel built from its sdist
+# The compiled packages the kit may carry, and why. Everything else must stay pure Python.
+ALLOWED_COMPILED = {
+    "pyyaml": "C 加速可选：另附由源码包构建的纯 Python 版，任何平台都能安装",
+    "lxml": "python-docx（读写 Word 表格）依赖它；官方为 Windows x64、Linux x86_64/aarch64 "
+            "各 Python 版本发布编译好的 wheel，没有纯 Python 版",
+}
+# Compiled packages without a pure-Python fallback: a machine outside the listed targets
+# (LoongArch, an unreleased Python) cannot install the kit.
+NO_FALLBACK = ("lxml",)
 # Installed beside the project in every target so an environment made without pip
 # (Debian's python3 without python3-venv) can get it from the kit.
 EXTRA_REQUIREMENTS = ("pip",)
@@ -334,6 +343,14 @@ def build_pure_pyyaml(version: str, work: Path) -> Path | None:
     return wheels[-1]
 
 
+ALLOWED_NAMES = ("PyYAML", "lxml")
+
+
+def unexpected_compiled(wheels: Iterable[Wheel]) -> list[str]:
+    """Projects that ship a platform-specific wheel but are not in :data:`ALLOWED_COMPILED`."""
+    return sorted({w.name for w in wheels if not w.pure} - set(ALLOWED_COMPILED))
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -356,9 +373,9 @@ def contents_text(version: str, targets: list[Target], runtimes: list[Path], pur
     if incomplete:
         lines.append("  不完整（缺少部分依赖，不能在这些环境安装）：")
         lines += [f"    · {t.title}：缺 {'、'.join(t.missing)}" for t in incomplete]
-    if pure_yaml:
-        lines.append("  未列出的环境（如龙芯处理器、Windows ARM、更新的 Python）：其余依赖都是纯 Python，")
-        lines.append("    PyYAML 改用纯 Python 版本（清单加载稍慢，结果相同）；这些环境未经测试。")
+    lines.append("  含编译代码的依赖：" + "；".join(f"{name}（{ALLOWED_COMPILED[name.lower()]}）" for name in ALLOWED_NAMES))
+    lines.append("  未列出的环境（如龙芯处理器、更新的 Python）：lxml 没有纯 Python 版，本包不能在这些环境安装"
+                 + ("；PyYAML 可改用纯 Python 版。" if pure_yaml else "。"))
     if runtimes:
         lines.append("  随附 Python：" + "、".join(p.name for p in runtimes))
     else:
@@ -407,15 +424,15 @@ def build(args: argparse.Namespace) -> int:
         log(f"  {t.name:<32} {t.seconds:5.1f} s  {state}")
 
     wheels = load_wheels(folders)
-    compiled = sorted({w.name for w in wheels if not w.pure} - ALLOWED_COMPILED)
+    compiled = unexpected_compiled(wheels)
     if compiled:
         for w in wheels:
             if w.name in compiled:
                 log(f"  ! 编译过的 wheel：{w.path.name}")
         raise SystemExit(
-            "依赖中出现了除 PyYAML 以外需要编译的包："
+            f"依赖中出现了 {'、'.join(ALLOWED_NAMES)} 以外需要编译的包："
             + ", ".join(compiled)
-            + "。离线包只承诺纯 Python 依赖；请换用纯 Python 的替代包，或在 ALLOWED_COMPILED 中登记并写明理由。"
+            + "。离线包只允许登记过的编译包；请换用纯 Python 的替代包，或在 ALLOWED_COMPILED 中登记并写明理由。"
         )
 
     pure_yaml: Path | None = None
@@ -512,123 +529,6 @@ def _pip_version() -> str:
     return out.stdout.split()[1] if out.returncode == 0 and len(out.stdout.split()) > 1 else ""
 
 
-# -- checking a kit -----------------------------------------------------------------------------------------
-def _no_network_prefix() -> list[str]:
-    """``unshare`` into a new network namespace (root, or an unprivileged user namespace),
-    so the install provably cannot reach any network; empty when the system does not allow it."""
-    if sys.platform != "linux" or not shutil.which("unshare"):
-        return []
-    for prefix in (["unshare", "--net"], ["unshare", "--user", "--map-root-user", "--net"]):
-        try:
-            if run([*prefix, "true"], timeout=30).returncode == 0:
-                return prefix
-        except (OSError, subprocess.SubprocessError):
-            continue
-    return []
-
-
-def check(zip_path: Path, keep: bool = False) -> int:
-    """Install the kit as a user would, with no index and no network, and use it."""
-    started = time.monotonic()
-    temp = Path(tempfile.mkdtemp(prefix="fzzf-kit-check-"))
-    try:
-        with zipfile.ZipFile(zip_path) as zf:
-            zf.extractall(temp / "kit")
-        kit_dir = next((temp / "kit").iterdir())
-        manifest = json.loads((kit_dir / "kit.json").read_text(encoding="utf-8"))
-        target_dir = temp / "安装 目录"  # a space and CJK in the path, as on real machines
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV", "PYTHON"))}
-        env.update({"FZZF_NO_SHORTCUTS": "1", "FZZF_NO_PAUSE": "1", "PYTHON": sys.executable if not _is_venv() else _base_python()})
-        # Any attempt to reach an index would fail loudly rather than quietly succeed.
-        env.update({"PIP_INDEX_URL": "http://127.0.0.1:9/simple", "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"})
-        prefix = _no_network_prefix()
-        if sys.platform == "win32":
-            cmd = ["cmd", "/c", str(kit_dir / "install.bat"), str(target_dir)]
-            fzzf = target_dir / "venv" / "Scripts" / "fzzf.exe"
-            vpython = target_dir / "venv" / "Scripts" / "python.exe"
-        else:
-            cmd = [*prefix, "sh", str(kit_dir / "install.sh"), str(target_dir)]
-            fzzf = target_dir / "venv" / "bin" / "fzzf"
-            vpython = target_dir / "venv" / "bin" / "python"
-        log(f"· 安装（{'无网络命名空间' if prefix else '仅 --no-index，系统不允许新建网络命名空间'}）：{' '.join(cmd)}")
-        t0 = time.monotonic()
-        out = run(cmd, env=env, timeout=600)
-        log(out.stdout.rstrip())
-        if out.returncode != 0:
-            log(out.stderr)
-            raise SystemExit(f"安装脚本失败，退出码 {out.returncode}")
-        log(f"  安装用时 {time.monotonic() - t0:.1f} s")
-
-        data = temp / "数据"
-        work = temp / "工作目录"
-        work.mkdir()
-        use_env = {**env, "FZZF_HOME": str(data), "FZZF_USER": "离线检查", "FZZF_EXPORT_DIR": str(work / "exports")}
-
-        def fzzf_run(*argv: str) -> str:
-            res = run([*prefix, str(fzzf), *argv], env=use_env, cwd=work, timeout=300)
-            if res.returncode != 0:
-                raise SystemExit(f"fzzf {' '.join(argv)} 失败（{res.returncode}）：\n{res.stdout}\n{res.stderr}")
-            return res.stdout
-
-        version = manifest["version"]
-        shown = fzzf_run("--version")
-        assert shown.startswith(f"fzzf {version}"), shown
-        assert "special-2008" in shown and "版本 2008" in shown, shown
-        listed = fzzf_run("checklists")
-        assert all(cid in listed for cid in ("demonstration-2020", "annual-2019", "special-2008")), listed
-        report = json.loads(fzzf_run("doctor", "--json"))
-        assert report["program"]["install"] == "wheel", report["program"]
-        assert report["problems"] == [], report["problems"]
-        assert report["program"]["docs"], "docs missing from the installed wheel"
-        created = json.loads(fzzf_run("new", "--checklist", "special-2008", "--unit", "离线安装测试单位", "--inspector", "王强", "--json"))
-        fzzf_run("score", created["id"], "1.1", "2", "--note", "两处未审查")
-        fzzf_run("na", created["id"], "1.2", "--reason", "无重大决策")
-        fzzf_run("finding", "add", created["id"], "--item", "1.1", "--text", "决策未经合法性审查", "--due", "2026-12-31")
-        xlsx = work / "检查结果.xlsx"
-        fzzf_run("export", created["id"], "-o", str(xlsx))
-        shown = json.loads(fzzf_run("show", created["id"], "--json"))
-        assert shown["score"]["scored"] == 2, shown["score"]
-        probe = run([str(vpython), "-c", (
-            "import sys, openpyxl, yaml\n"
-            "wb = openpyxl.load_workbook(sys.argv[1])\n"
-            "print('|'.join(wb.sheetnames)); print(bool(yaml.__with_libyaml__))\n"
-        ), str(xlsx)], timeout=120)
-        sheets, libyaml = probe.stdout.strip().splitlines()
-        assert "评分汇总" in sheets and "整改清单" in sheets, sheets
-        here = f"{sys.version_info.major}.{sys.version_info.minor}"
-        current = next((t for t in manifest["targets"] if t["python"] == here and t["platform"] in ("current", _platform_here())), None)
-        if current is not None and current["pyyaml"] == "编译版":
-            assert libyaml == "True", "pip chose the pure PyYAML although a compiled wheel was in the kit"
-        log(f"· 检查通过：--version、checklists、doctor、new → score → na → finding → export（工作表 {sheets}）；"
-            f"PyYAML C 加速 {libyaml}；共 {time.monotonic() - started:.1f} s")
-        return 0
-    finally:
-        if keep:
-            log(f"  保留在 {temp}")
-        else:
-            shutil.rmtree(temp, ignore_errors=True)
-
-
-def _platform_here() -> str:
-    machine = platform.machine().lower()
-    if sys.platform == "win32" and machine in ("amd64", "x86_64"):
-        return "win_amd64"
-    if sys.platform.startswith("linux") and machine in ("x86_64", "aarch64"):
-        return f"manylinux_{machine}"
-    return ""
-
-
-def _is_venv() -> bool:
-    return sys.prefix != getattr(sys, "base_prefix", sys.prefix)
-
-
-def _base_python() -> str:
-    """The interpreter behind the current venv, so the check's venv is not nested in ours."""
-    name = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    candidate = Path(sys.base_prefix) / ("python.exe" if sys.platform == "win32" else f"bin/{name}")
-    return str(candidate) if candidate.exists() else sys.executable
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=str(ROOT / "dist"), help="where the zip goes (default: dist/)")
@@ -643,6 +543,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="with --check: keep the temporary install")
     args = parser.parse_args(argv)
     if args.check:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from offline_kit_check import check
+
         return check(Path(args.check), keep=args.keep)
     return build(args)
 

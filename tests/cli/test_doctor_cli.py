@@ -147,3 +147,15 @@ def test_version_is_written_in_one_place() -> None:
     assert importlib.metadata.version("fzzf-tui") == fzzf_tui.__version__
     pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
     assert 'dynamic = ["version"]' in pyproject and "\nversion =" not in pyproject.split("[tool.")[0]
+
+
+def test_python_docx_that_cannot_load_its_compiled_lxml_is_an_error(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """lxml is compiled: a kit wheel for another processor or Python installs but fails to load."""
+    report = doctor_json()
+    docx_row = next(d for d in report["dependencies"]["direct"] if d["name"].lower() == "python-docx")
+    assert docx_row["ok"] and not docx_row.get("error")
+    assert "lxml" in {d["name"] for d in report["dependencies"]["indirect"]}
+    monkeypatch.setitem(sys.modules, "lxml.etree", None)  # what a mismatched .so amounts to
+    out = doctor(code=1)
+    assert "python-docx 1." in out.output and "（无法载入）" in out.output
+    assert "[错误] 依赖 python-docx 无法载入" in out.output and "Word 表格" in out.output

@@ -139,3 +139,58 @@ def test_zip_keeps_the_script_executable_and_names_in_utf8(kit, tmp_path: Path) 
         infos = {i.filename: i for i in zf.infolist()}
     assert "fzzf-offline-9.9.9/安装说明.txt" in infos
     assert (infos["fzzf-offline-9.9.9/install.sh"].external_attr >> 16) & 0o111
+
+
+def test_only_registered_packages_may_be_compiled(kit, tmp_path: Path) -> None:
+    d = tmp_path / "w"
+    d.mkdir()
+    make_wheel(d, "pyyaml-6.0-cp311-cp311-win_amd64.whl")
+    make_wheel(d, "lxml-6.1.3-cp311-cp311-win_amd64.whl")
+    make_wheel(d, "docx-1.0-py3-none-any.whl")
+    assert kit.unexpected_compiled(kit.load_wheels([d])) == []
+    make_wheel(d, "fastthing-1.0-cp311-cp311-manylinux2014_x86_64.whl")
+    assert kit.unexpected_compiled(kit.load_wheels([d])) == ["fastthing"]
+    assert set(kit.ALLOWED_COMPILED) == {n.lower() for n in kit.ALLOWED_NAMES}
+
+
+def _runtime_closure() -> dict[str, str]:
+    """Installed runtime dependencies of fzzf-tui (transitively, as installed here), with the
+    tags their wheels were installed under."""
+    import importlib.metadata as md
+    import re
+
+    seen: dict[str, str] = {}
+    queue = ["fzzf-tui"]
+    while queue:
+        name = queue.pop()
+        try:
+            dist = md.distribution(name)
+        except md.PackageNotFoundError:
+            continue  # excluded by a marker on this machine
+        key = re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
+        if key in seen:
+            continue
+        seen[key] = " ".join(l[5:] for l in (dist.read_text("WHEEL") or "").splitlines() if l.startswith("Tag: "))
+        for req in dist.requires or []:
+            if "extra ==" in req:
+                continue
+            queue.append(re.match(r"[A-Za-z0-9._-]+", req).group())
+    seen.pop("fzzf-tui")
+    return seen
+
+
+def test_the_real_dependency_set_has_no_unregistered_compiled_package(kit) -> None:
+    """The kit refuses to build when a runtime dependency is compiled and not registered; this
+    catches it at test time (python-docx brought lxml in, and the CI kit build broke)."""
+    closure = _runtime_closure()
+    assert {"python-docx", "lxml", "openpyxl", "textual"} <= set(closure)
+    compiled = {name for name, tags in closure.items() if tags and not all(t.endswith("-none-any") for t in tags.split())}
+    assert "lxml" in compiled
+    assert compiled <= set(kit.ALLOWED_COMPILED), compiled - set(kit.ALLOWED_COMPILED)
+
+
+def test_contents_text_names_the_compiled_packages_and_what_cannot_install(kit) -> None:
+    target = kit.Target(kit.PLATFORMS["win_amd64"], "3.12")
+    text = kit.contents_text("9.9.9", [target], [], pure_yaml=True)
+    assert "lxml" in text and "PyYAML" in text and "不能在这些环境安装" in text
+    assert "其余依赖都是纯 Python" not in text
