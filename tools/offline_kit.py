@@ -302,7 +302,7 @@ def download_target(target: Target, project_wheel: Path, work: Path) -> Path:
         for req in missing:
             if "冲突" in req:
                 continue
-            got = run([*base, "--no-deps", req])
+            got = run([*base, "--no-deps", without_marker(req)])
             if got.returncode == 0:
                 fetched = True
             else:
@@ -314,6 +314,15 @@ def download_target(target: Target, project_wheel: Path, work: Path) -> Path:
     target.missing = missing
     target.seconds = time.monotonic() - started
     return folder
+
+
+def without_marker(req: str) -> str:
+    """The requirement as pip should fetch it for a target: the marker was already judged for
+    the target by :func:`resolve`; left in, pip would judge it again for this machine and
+    quietly skip e.g. ``tomli; python_version < "3.11"`` when building on 3.11."""
+    parsed = Requirement(req)
+    extras = f"[{','.join(sorted(parsed.extras))}]" if parsed.extras else ""
+    return f"{parsed.name}{extras}{parsed.specifier}"
 
 
 def _pip_error(out: subprocess.CompletedProcess) -> str:

@@ -194,3 +194,28 @@ def test_contents_text_names_the_compiled_packages_and_what_cannot_install(kit) 
     text = kit.contents_text("9.9.9", [target], [], pure_yaml=True)
     assert "lxml" in text and "PyYAML" in text and "不能在这些环境安装" in text
     assert "其余依赖都是纯 Python" not in text
+
+
+def test_a_dependency_for_an_older_python_is_fetched_without_its_marker(kit, tmp_path: Path, monkeypatch) -> None:
+    """Building on 3.11 for 3.10: pip's own resolution skips ``tomli; python_version < "3.11"``
+    (it judges markers for the build machine), and so did the refetch while the marker stayed in
+    the requirement: every 3.10 target lacked tomli."""
+    assert kit.without_marker('tomli>=1.1; python_version < "3.11"') == "tomli>=1.1"
+    assert kit.without_marker("fancy[links,b] >=1,<3 ; sys_platform == 'win32'") == "fancy[b,links]<3,>=1"
+    (tmp_path / "project").mkdir()
+    project = make_wheel(tmp_path / "project", "fzzf_tui-9.9.9-py3-none-any.whl", ['tomli>=1.1; python_version < "3.11"'])
+    commands: list[list[str]] = []
+
+    def fake_run(cmd, **kwargs):
+        commands.append(cmd)
+        if "--no-deps" in cmd and cmd[-1] == "tomli>=1.1":  # what pip does with a marker-free name
+            make_wheel(Path(cmd[cmd.index("--dest") + 1]), "tomli-2.0-py3-none-any.whl")
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(kit, "run", fake_run)
+    monkeypatch.setattr(kit, "PROJECT", "fzzf-tui")
+    monkeypatch.setattr(kit, "EXTRA_REQUIREMENTS", ())
+    target = kit.Target(kit.PLATFORMS["win_amd64"], "3.10")
+    kit.download_target(target, project, tmp_path / "work")
+    assert target.missing == [] and "tomli" in target.chosen, (target.missing, commands)
+    assert not any(";" in part for cmd in commands for part in cmd)
