@@ -12,7 +12,10 @@ import click
 
 from .errors import FzzfError, InvalidValue
 
-who_option = click.option("--who", envvar="FZZF_USER", help="记录在审计日志中的操作人（默认为系统用户名或 FZZF_USER）。")
+who_option = click.option(
+    "--who", envvar="FZZF_USER",
+    help="操作人姓名，记入审计记录；也可设置环境变量 FZZF_USER。不填时用本机上次选定的人。",
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 DATE_OPTIONS = (
     ("self_check_due", "--self-check-due", "自查截止日期（单位交回自查表的期限），如 2026-04-15。"),
@@ -21,6 +24,20 @@ DATE_OPTIONS = (
     ("rectify_due", "--rectify-due", "整改时限：督察中记录的问题默认的整改期限。"),
     ("follow_up", "--follow-up", "回头看日期。"),
 )
+
+
+def _person(who: str | None) -> str:
+    """The person recorded in the audit trail (never the computer's login account): --who or
+    FZZF_USER, else the person last chosen on this machine (said on stderr), else refuse."""
+    from .inspection import scorer
+
+    name = scorer.clean(who) or scorer.last_chosen()
+    if not name:
+        raise click.UsageError("请说明操作人：加 --who 姓名，或设置环境变量 FZZF_USER。"
+                               "审计记录要记下具体的人，而不是电脑的登录账号。")
+    if not scorer.clean(who):
+        click.echo(f"操作人：{name}（本机上次选定；可用 --who 指定）", err=True)
+    return name
 
 
 def _echo_json(data: Any) -> None:
@@ -104,7 +121,7 @@ def new_command(name: str, checklist_id: str, units: tuple[str, ...], units_xlsx
         tname, members = _split_pair(text, "“检查组=成员、成员”")
         team_list.append(Team(tname, tuple(split_names(members))))
     spec = CampaignSpec(name, tuple(unit_list), tuple(team_list), Dates.from_dict(dates), note)
-    with _store().create(spec, checklist, who=who) as campaign:
+    with _store().create(spec, checklist, who=_person(who)) as campaign:
         if as_json:
             _echo_json(campaign.to_dict())
             return
@@ -211,6 +228,7 @@ def start_command(ref: str, units: tuple[str, ...], who: str | None, as_json: bo
 
     store = _inspections()
     created, existing = [], []
+    who = _person(who)
     with _store().open(ref, readonly=True) as campaign:
         wanted = [campaign.unit(u).name for u in units] if units else [u.name for u in campaign.units]
         have = {p.unit.name: p.path for p in unit_progress(campaign, store)}
@@ -278,6 +296,8 @@ def import_command(files: tuple[Path, ...], ref: str | None, dry_run: bool, yes:
 
     if as_json and not (yes or dry_run):
         raise click.UsageError("--json 须与 --yes 或 --dry-run 一起使用（JSON 输出时无法询问确认）")
+    if not dry_run:
+        who = _person(who)
     store, inspections = _store(), _inspections()
     pinned = store.resolve(ref) if ref else None
     plans: list[tuple[Any, Path | None]] = []  # (plan, campaign file)
@@ -327,7 +347,7 @@ def import_command(files: tuple[Path, ...], ref: str | None, dry_run: bool, yes:
                     ins = (Inspection.open(path, who=who) if path is not None
                            else create_unit_inspection(campaign, plan.unit, inspections, who=who))
                 with ins:
-                    applied[str(plan.source)] = apply_import(ins, plan, who=who or "")
+                    applied[str(plan.source)] = apply_import(ins, plan, who=who)
             except FzzfError as exc:
                 failed.append({"file": str(plan.source), "error": str(exc)})
     if as_json:

@@ -123,3 +123,60 @@ async def test_enter_creates_the_units_inspection_pre_filled(make_app, store, de
         assert cells(app.screen.query_one(DataTable), 1)[2] == "督察进行中"
     with Inspection.open(path, readonly=True) as ins:
         assert ins.result("1.1.1").value == "完全达到" and ins.meta["campaign"]["unit"] == B
+
+
+async def test_the_person_recording_is_asked_not_the_login_account(make_app, store, demo_checklist, tmp_path,
+                                                                     monkeypatch) -> None:
+    """Without FZZF_USER, importing a returned 自查表 in the campaign view and creating a unit's
+    inspection there recorded the computer's login account (the scorer too, for every score)."""
+    import getpass
+
+    from textual.widgets import Input
+
+    from fzzf_tui.campaign import Campaign
+    from fzzf_tui.campaign.forms import write_forms
+    from fzzf_tui.inspection.self_check import read_self_results
+    from fzzf_tui.ui.screens.dialogs import ChoiceDialog, PromptDialog
+    from tests.campaign_scenario import create_campaign, fill_form
+
+    monkeypatch.delenv("FZZF_USER", raising=False)
+    campaign_path = create_campaign(None, demo_checklist)
+    with Campaign.open(campaign_path, readonly=True) as campaign:
+        form = write_forms(campaign, tmp_path / "forms", store, [A])[0]
+    leaf = first_leaf(demo_checklist, "1")
+    returned = fill_form(form, {leaf: "完全达到"}, tmp_path / "A-returned.xlsx")
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_campaign(pilot, app)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one(Input).value = str(returned)
+        await pilot.press("enter")
+        await settle(pilot, 3)
+        await pilot.press("y")  # the diff is confirmed
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceDialog) and "谁在导入“市司法局”的自查表？" in app.screen.title_text
+        assert [v for v, _ in app.screen.choices][:2] == ["张明", "李华"]
+        await pilot.press("3")  # 其他人员
+        await settle(pilot)
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one(Input).value = "赵科长"
+        await pilot.press("enter")
+        await settle(pilot, 3)
+        assert app.screen is screen
+
+        await pilot.press("down", "enter", "y")  # 市公安局: create its inspection
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceDialog) and "你是哪位检查人员？  市公安局" in app.screen.title_text
+        await pilot.press("2")
+        await settle(pilot, 3)
+        assert isinstance(app.screen, InspectionScreen)  # not asked a second time
+        ins = app.screen.inspection
+        assert ins.who == "李华" and ins.audit()[0]["who"] == "李华"
+    path = next(p.path for p in screen.progress if p.unit.name == A)
+    with Inspection.open(path, readonly=True) as ins:
+        whos = [e["who"] for e in ins.audit()]
+        assert read_self_results(ins)[leaf].value == "完全达到"
+    assert whos and set(whos) == {"赵科长"} and getpass.getuser() not in whos

@@ -127,3 +127,37 @@ def test_verify_and_errors(runner, home, demo_checklist, tmp_path):
     openpyxl.Workbook().save(not_a_form)
     res = run(runner, "campaign", "import-self-check", not_a_form, "--yes", code=2)
     assert "不是本工具生成的自查表" in res.stderr
+
+
+def test_the_audit_trail_names_a_person_not_the_login_account(runner, home, demo_checklist, tmp_path, monkeypatch):
+    """Without --who or FZZF_USER the commands recorded the computer's login account."""
+    import getpass
+
+    from fzzf_tui.campaign import CampaignStore
+    from fzzf_tui.inspection import scorer
+
+    monkeypatch.delenv("FZZF_USER", raising=False)
+    args = ("campaign", "new", "2026年示范创建督察", "--checklist", "demonstration-2020",
+            "--unit", "市司法局:第一组", "--team", "第一组=张明、李华")
+    refused = run(runner, *args, code=2)
+    assert "请说明操作人：加 --who 姓名，或设置环境变量 FZZF_USER" in refused.stderr
+    assert not list((home / "campaigns").glob("*.fzzf-campaign"))
+    cid = json.loads(run(runner, *args, "--who", "王主任", "--json").stdout)["id"]
+
+    assert "请说明操作人" in run(runner, "campaign", "start", cid, code=2).stderr
+    assert scorer.remember("another-inspection", "李华") == ""  # chosen on this machine before
+    started = run(runner, "campaign", "start", cid, "--json")
+    assert "操作人：李华（本机上次选定；可用 --who 指定）" in started.stderr
+    path = json.loads(started.stdout)["created"][0]["file"]
+
+    form = json.loads(run(runner, "campaign", "self-check-forms", cid, "-o", tmp_path / "表", "--json").stdout)["files"][0]
+    first = next(leaf.code for leaf in demo_checklist.leaves())
+    filled = fill_form(Path(form), {first: "完全达到"}, tmp_path / "交回.xlsx")
+    run(runner, "campaign", "import-self-check", filled, "--yes", "--who", "赵科长")
+
+    with CampaignStore().open(cid, readonly=True) as campaign:
+        assert [e["who"] for e in campaign.audit()] == ["王主任"]
+    with Inspection.open(path, readonly=True) as ins:
+        whos = [e["who"] for e in ins.audit()]
+    assert whos[0] == "李华" and whos[-1] == "赵科长"
+    assert getpass.getuser() not in whos

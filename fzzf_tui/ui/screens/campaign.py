@@ -278,15 +278,36 @@ class CampaignScreen(Screen):
 
         self.app.push_screen(ConfirmDialog(f"为“{name}”建立检查", "\n".join(lines), "建立"), answered)
 
+    def _team_meta(self, unit: str) -> dict[str, Any]:
+        """The would-be inspection's team, for choosing who is recording (not the OS account)."""
+        assert self.campaign is not None
+        u = self.campaign.unit(unit)
+        team = self.campaign.team(u.team) if u.team else None
+        return {"inspectors": list(team.members) if team else []}
+
     def create_inspection(self, unit: str) -> None:
+        from .scorer_choice import ask_person
+
+        def got(name: str | None, _asked: bool) -> None:
+            if name:
+                self._create_inspection(unit, name)
+
+        ask_person(self.app, self._team_meta(unit), f"你是哪位检查人员？  {unit}",
+                   "建立检查和本次评分将记在所选人员名下（本机会记住此选择）", got)
+
+    def _create_inspection(self, unit: str, who: str) -> None:
         from ...campaign import create_unit_inspection
+        from ...inspection import scorer
 
         assert self.campaign is not None
         try:
-            ins = create_unit_inspection(self.campaign, unit, self.app.store, today=self.today)
+            ins = create_unit_inspection(self.campaign, unit, self.app.store, who=who, today=self.today)
         except (FzzfError, OSError) as exc:
             self.notify(str(exc), title="未建立检查", severity="error", markup=False, timeout=10)
             return
+        problem = scorer.remember(ins.id, who)
+        if problem:
+            self.notify(problem, severity="warning", timeout=6)
         self.app.show_inspection(ins)
 
     def action_forms(self) -> None:
@@ -307,16 +328,29 @@ class CampaignScreen(Screen):
     def action_import_self_check(self) -> None:
         from .dialogs import PromptDialog
 
+        shown: list[Callable[[], None]] = []
+
         def chosen(values: dict[str, Any]) -> str | None:
             raw = str(values.get("text", "")).strip().strip('"')
             if not raw:
                 return "请输入交回的自查表（.xlsx）路径"
-            return self.preview_import(Path(raw).expanduser())
+            error, show = self.preview_import(Path(raw).expanduser())
+            if show is not None:
+                shown.append(show)
+            return error
 
-        self.app.push_screen(PromptDialog(chosen, "导入自查表", "文件路径", hint="单位交回的自查表 .xlsx；先显示差异，确认后写入"))
+        def closed(ok: Any) -> None:
+            # The diff opens once the path prompt has closed: a dialog pushed while the prompt
+            # was still on top handed its answer back to the prompt, and the import was lost.
+            if ok is True and shown:
+                shown[-1]()
 
-    def preview_import(self, path: Path) -> str | None:
-        """Plan the import of one returned form; show the diff and apply on confirmation."""
+        self.app.push_screen(PromptDialog(chosen, "导入自查表", "文件路径", hint="单位交回的自查表 .xlsx；先显示差异，确认后写入"),
+                             closed)
+
+    def preview_import(self, path: Path) -> tuple[str | None, Callable[[], None] | None]:
+        """Plan the import of one returned form: (why it cannot be read, or None; what shows the
+        diff and applies it on confirmation, to run once the path prompt has closed)."""
         from ...campaign.progress import find_unit_inspection
         from ...campaign.self_check_import import plan_import, read_form
         from ...inspection import Inspection
@@ -333,7 +367,7 @@ class CampaignScreen(Screen):
                     current = read_self_results(ins)
             plan = plan_import(form, self.campaign, current)
         except (FzzfError, OSError) as exc:
-            return str(exc)
+            return str(exc), None
         lines = [f"{plan.unit}（填报人 {plan.filler.get('填报人') or '未填'}）：将更新 {len(plan.changes)} 项，"
                  f"未变化 {plan.unchanged} 项，拒绝 {len(plan.refused)} 行"]
         lines += [f"拒绝 {r}" for r in plan.refused[:8]]
@@ -344,20 +378,41 @@ class CampaignScreen(Screen):
             lines.append(f"……另有 {len(plan.changes) - 10} 项")
         lines += [f"注意：{w}" for w in plan.warnings[:3]]
         if not plan.changes:
-            self.call_after_refresh(lambda: self.notify("\n".join(lines), title="没有需要写入的自评", markup=False,
-                                                        severity="warning" if plan.refused else "information",
-                                                        timeout=15))
-            return None
+            return None, lambda: self.notify("\n".join(lines), title="没有需要写入的自评", markup=False,
+                                             severity="warning" if plan.refused else "information", timeout=15)
 
         def answered(ok: bool | None) -> None:
             if ok:
-                self.apply_import(plan)
+                self.import_as_person(plan)
 
-        self.call_after_refresh(lambda: self.app.push_screen(
-            ConfirmDialog(f"导入自查表 {path.name}", "\n".join(lines), f"写入 {len(plan.changes)} 项"), answered))
-        return None
+        return None, lambda: self.app.push_screen(
+            ConfirmDialog(f"导入自查表 {path.name}", "\n".join(lines), f"写入 {len(plan.changes)} 项"), answered)
 
-    def apply_import(self, plan: Any) -> None:
+    def import_as_person(self, plan: Any) -> None:
+        """Who is importing (recorded in the audit trail): known, or asked — never the OS account."""
+        from ...campaign.progress import find_unit_inspection
+        from ...inspection import Inspection
+        from .scorer_choice import ask_person
+
+        assert self.campaign is not None
+        meta: dict[str, Any] = self._team_meta(plan.unit)
+        try:
+            path = find_unit_inspection(self.campaign, self.app.store, plan.unit)
+            if path is not None:
+                with Inspection.open(path, readonly=True) as existing:
+                    meta = dict(existing.meta)
+        except (FzzfError, OSError) as exc:
+            self.notify(str(exc), title="未写入", severity="error", markup=False, timeout=10)
+            return
+
+        def got(name: str | None, _asked: bool) -> None:
+            if name:
+                self.apply_import(plan, name)
+
+        ask_person(self.app, meta, f"谁在导入“{plan.unit}”的自查表？",
+                   "导入将记在所选人员名下（审计记录）", got, role="操作人")
+
+    def apply_import(self, plan: Any, who: str) -> None:
         from ...campaign.progress import create_unit_inspection, find_unit_inspection
         from ...campaign.self_check_import import apply_import
         from ...inspection import Inspection
@@ -365,10 +420,10 @@ class CampaignScreen(Screen):
         assert self.campaign is not None
         try:
             path = find_unit_inspection(self.campaign, self.app.store, plan.unit)
-            ins = (Inspection.open(path) if path is not None
-                   else create_unit_inspection(self.campaign, plan.unit, self.app.store, today=self.today))
+            ins = (Inspection.open(path, who=who) if path is not None
+                   else create_unit_inspection(self.campaign, plan.unit, self.app.store, who=who, today=self.today))
             with ins:
-                n = apply_import(ins, plan)
+                n = apply_import(ins, plan, who=who)
         except (FzzfError, OSError) as exc:
             self.notify(str(exc), title="未写入", severity="error", markup=False, timeout=10)
             return
