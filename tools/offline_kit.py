@@ -66,10 +66,11 @@ TEMPLATES = Path(__file__).resolve().parent / "kit"
 PROJECT = "fzzf-tui"
 DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 # The compiled packages the kit may carry, and why. Everything else must stay pure Python.
+# PyYAML: C acceleration is optional, a pure-Python wheel built from the sdist is added.
+# lxml: python-docx needs it; binary wheels exist for every target here, no pure-Python one.
 ALLOWED_COMPILED = {
-    "pyyaml": "C 加速可选：另附由源码包构建的纯 Python 版，任何平台都能安装",
-    "lxml": "python-docx（读写 Word 表格）依赖它；官方为 Windows x64、Linux x86_64/aarch64 "
-            "各 Python 版本发布编译好的 wheel，没有纯 Python 版",
+    "pyyaml": "另附纯 Python 版，任何平台可用",
+    "lxml": "读写 Word 表格所需，只有上列平台和 Python 版本的编译版",
 }
 # Compiled packages without a pure-Python fallback: a machine outside the listed targets
 # (LoongArch, an unreleased Python) cannot install the kit.
@@ -382,9 +383,14 @@ def contents_text(version: str, targets: list[Target], runtimes: list[Path], pur
     if incomplete:
         lines.append("  不完整（缺少部分依赖，不能在这些环境安装）：")
         lines += [f"    · {t.title}：缺 {'、'.join(t.missing)}" for t in incomplete]
-    lines.append("  含编译代码的依赖：" + "；".join(f"{name}（{ALLOWED_COMPILED[name.lower()]}）" for name in ALLOWED_NAMES))
-    lines.append("  未列出的环境（如龙芯处理器、更新的 Python）：lxml 没有纯 Python 版，本包不能在这些环境安装"
-                 + ("；PyYAML 可改用纯 Python 版。" if pure_yaml else "。"))
+    lines.append("  含编译代码的依赖：")
+    for name in ALLOWED_NAMES:
+        why = ALLOWED_COMPILED[name.lower()]
+        if name == "PyYAML" and not pure_yaml:
+            why = "本包未附纯 Python 版，只有上列平台的编译版"
+        lines.append(f"    · {name}：{why}")
+    lines.append("  未列出的环境（如龙芯处理器、更新的 Python）：lxml 没有纯 Python 版，")
+    lines.append("    本包不能在这些环境安装。")
     if runtimes:
         lines.append("  随附 Python：" + "、".join(p.name for p in runtimes))
     else:
