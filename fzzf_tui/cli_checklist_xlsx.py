@@ -101,9 +101,9 @@ def add_commands(cli: click.Group) -> None:
     ) -> None:
         """把指标表（Excel .xlsx 或 Word .docx）导入为检查清单。
 
-        可以是 fzzf checklist-template / export-checklist 生成的工作簿，也可以是文件中印发的
-        评分表（一级指标、督察项目、考核内容、评分标准、分值、责任单位…）。先用 --check 预览
-        识别结果；有错误时逐条列出“工作表!单元格”或“表格2 第5行第3列”，不写任何文件。
+        可以是 fzzf checklist-template / export-checklist 生成的工作簿，也可以是文件中印发的评分表（一级指标、督察项目、考核内容、评分标准、分值、责任单位…）。
+
+        先用 --check 预览识别结果；有错误时逐条列出“工作表!单元格”或“表格2 第5行第3列”，不写任何文件。
         """
         from .checklist.table_import import import_table, write_yaml
         from .checklist.table_import.preview import preview_lines, tree_json
