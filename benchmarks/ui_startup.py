@@ -181,6 +181,9 @@ def main(repeats: int = 7) -> dict[str, float]:
         path = _make_inspection(home)
         env = {**os.environ, "FZZF_HOME": str(home), "FZZF_PLUGINS_DIR": "", "FZZF_CHECKLISTS_DIR": "",
                "TERM": os.environ.get("TERM", "xterm-256color"), "COLUMNS": str(SIZE[0]), "LINES": str(SIZE[1])}
+        # An installed app has its .pyc files (pip compiles them); PYTHONDONTWRITEBYTECODE
+        # in a developer's shell would make every child compile ~40 modules from source.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         if env["TERM"] in ("", "dumb"):
             env["TERM"] = "xterm-256color"
         # warm-up: .pyc files and the checklist cache, as on an inspector's laptop after install

@@ -125,3 +125,34 @@ async def test_too_large_file_is_refused_in_the_picker(make_app, store, annual_c
         await settle(pilot)
         assert isinstance(app.screen, InspectionScreen)
         assert app.screen.inspection.result(app.screen.checklist_tree.cursor_code) is None
+
+
+async def test_picker_starts_on_the_first_entry_letters_jump_and_an_empty_folder_says_so(
+        make_app, store, annual_checklist, tmp_path) -> None:
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name in ("a-纪要.txt", "b-照片.png", "c-台账.txt"):
+        (folder / name).write_bytes(png_bytes() if name.endswith(".png") else b"minutes")
+    path = new_inspection(store, annual_checklist)
+    app = make_app(open_path=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.evidence_folder = empty
+        await settle(pilot, 3)
+        await pilot.press("a")
+        for _ in range(50):
+            await pilot.pause(0.02)
+        picker = app.screen
+        assert isinstance(picker, EvidencePicker)
+        assert "此文件夹中没有文件" in str(picker.query_one("#picker-info").render())
+        picker.go(folder)
+        tree = await wait_tree(pilot)
+        assert Path(tree.cursor_node.data.path).name == "a-纪要.txt"  # enter works at once
+        await pilot.press("b")
+        assert Path(tree.cursor_node.data.path).name == "b-照片.png"
+        await pilot.press("enter")
+        await settle(pilot, 3)
+        assert isinstance(app.screen, ItemEvidenceDialog)
+        code = app.screen_stack[-2].checklist_tree.cursor_code
+        assert [e.name for e in app.screen_stack[-2].inspection.result(code).evidence] == ["b-照片.png"]

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, Sequence
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -34,6 +35,36 @@ class FileTree(DirectoryTree):
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [p for p in paths if not p.name.startswith(".")]
+
+    def _populate_node(self, node, content) -> None:
+        super()._populate_node(node, content)
+        if node is self.root:
+            # The root is hidden: put the cursor on the folder's first entry, so enter works
+            # at once, and say when there is nothing to pick here.
+            self.cursor_line = 0
+            self.post_message(self.Listed(not node.children))
+
+    class Listed(Message):
+        def __init__(self, empty: bool) -> None:
+            super().__init__()
+            self.empty = empty
+
+    def on_key(self, event) -> None:
+        """A letter or digit jumps to the next entry whose name starts with it."""
+        ch = event.character
+        if not ch or not ch.isprintable() or ch.isspace() or event.key in ("backspace",):
+            return
+        count = self.last_line + 1
+        if count <= 0:
+            return
+        start = max(self.cursor_line, 0)
+        for k in range(1, count + 1):
+            line = (start + k) % count
+            node = self.get_node_at_line(line)
+            if node is not None and node.data is not None and Path(node.data.path).name.lower().startswith(ch.lower()):
+                self.cursor_line = line
+                event.stop()
+                return
 
 
 def start_folder(app: Any) -> Path:
@@ -74,8 +105,8 @@ class EvidencePicker(ModalScreen[bool]):
             yield tree
             yield Static("", id="picker-info", markup=False)
             yield Static("", classes="form-error", id="picker-error", markup=False)
-            yield Static("↑↓ 移动 · 回车 打开文件夹/选定文件 · backspace 上一级 · tab 输入路径 · esc 取消",
-                         classes="dialog-hint", markup=False)
+            yield Static("↑↓ 移动 · 字母键 跳到以它开头的文件 · 回车 打开文件夹或选定文件\n"
+                         "backspace 上一级文件夹 · tab 输入路径（可粘贴） · esc 取消", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(FileTree).focus()
@@ -125,6 +156,11 @@ class EvidencePicker(ModalScreen[bool]):
         if image is not None:
             parts.append(image.describe())
         info.update(f"{path.name}（{'，'.join(parts)}）")
+
+    def on_file_tree_listed(self, event: FileTree.Listed) -> None:
+        if event.empty:
+            self.query_one("#picker-info", Static).update(
+                "（此文件夹中没有文件。backspace 回到上一级，或按 tab 输入路径）")
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
         event.stop()

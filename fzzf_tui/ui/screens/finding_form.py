@@ -9,15 +9,13 @@ from typing import Any, Callable, Sequence
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, OptionList, SelectionList, Static, TextArea
-from rich.segment import Segment
-from textual.strip import Strip
-from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import Option
 
 from ...errors import InvalidValue
 from ...inspection import SEVERITIES, Evidence, Finding
 from ...inspection import evidence as ev_mod
 from ...inspection.findings import TRANSITIONS
+from ..widgets.tick_list import TickList
 from .dialogs import FormDialog, SaveFn, field
 
 SPLIT = re.compile(r"[,，、;；\n]+")
@@ -41,19 +39,8 @@ ADD_FILE = "__add__"
 StoreAdd = Callable[[Path], Evidence]
 
 
-class UnitChoices(SelectionList[str]):
-    """责任单位 ticks drawn as ``[v]``/``[ ]``: Textual's half-block buttons are ambiguous-width
-    in CJK terminals and do not show ticked or not without colour."""
-
-    def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
-        segments = list(strip)
-        if len(segments) < 4 or segments[1].text != ToggleButton.BUTTON_INNER:
-            return strip
-        index = (segments[1].style.meta or {}).get("option") if segments[1].style else None
-        ticked = index is not None and self.get_option_at_index(index).value in self._selected
-        mark = Segment("[v]" if ticked else "[ ]", segments[1].style)
-        return Strip([mark, *segments[3:]])
+class UnitChoices(TickList):
+    """责任单位 ticks (see :class:`~..widgets.tick_list.TickList`)."""
 
 
 def unit_choices(inspected: str, item_units: Sequence[str], current: Sequence[str] = ()) -> list[str]:

@@ -10,7 +10,6 @@ from textual.app import App
 
 from ...inspection import Inspection
 from ...inspection import conditions as na
-from .dialogs import ChoiceDialog
 
 Run = Callable[[Callable[[Inspection], Any], bool], "str | None"]
 TITLE = "被检查单位属于哪种情形？"
@@ -46,6 +45,8 @@ def mark_by_condition(app: App, ins: Inspection, run: Run, done: Callable[[], No
             app.notify(o.message() + ("。按 ^z 可一次撤销" if o.marked else ""), title="按情形标记不涉及",
                        timeout=8, markup=False)
             done()
+
+    from .dialogs import ChoiceDialog  # not needed for the first frame
 
     app.push_screen(ChoiceDialog(TITLE, options, note=NOTE), picked)
 

@@ -9,6 +9,8 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, OptionList, SelectionList, Static
+
+from ..widgets.tick_list import TickList
 from textual.widgets.option_list import Option
 
 from ...errors import FzzfError
@@ -59,9 +61,9 @@ class NewInspectionScreen(FormDialog):
         yield field("被检查单位", Input(id="new-unit", compact=True, placeholder="必填"))
         yield field("检查组成员", Input(id="new-inspectors", compact=True, placeholder="多人用顿号或逗号分隔"))
         yield field("检查日期", Input(self.app.today().isoformat(), id="new-date", compact=True))
-        yield field("评分人（本人）", Input(scorer.resolve({}) or scorer.last_chosen(), id="new-who", compact=True,
+        yield field("评分人", Input(scorer.resolve({}) or scorer.last_chosen(), id="new-who", compact=True,
                                         placeholder="本人姓名，记入评分和审计记录"))
-        yield field("单位情形", SelectionList[str](id="new-profile", compact=True),
+        yield field("单位情形", TickList(id="new-profile", compact=True),
                     "空格勾选：清单原文标注该情形不涉及的指标在创建后一次标记为不涉及（可一次撤销）")
         yield Static("tab 切换栏目 · 回车下一项 · 空格勾选单位情形 · ^s 创建 · esc 取消", classes="dialog-hint")
 

@@ -11,7 +11,6 @@ from textual.widgets import Static
 from ...checklist import KIND_LABELS, Item
 from ...checklist.model import method_label
 from ...inspection import Finding, Result, describe_value
-from ...inspection.evidence import display_name, human_size
 from ...inspection.scoring import NodeScore, format_signed
 from ..scoring_keys import KeyFor, default_key, scoring_help
 from ..text import fmt_points, truncate, wrap_text
@@ -132,6 +131,8 @@ def render_item(
         _heading(t, f"已附佐证文件（{len(files)} 份）" if files else "已附佐证文件")
         if not files:
             t.append("无。按 a 添加文件（照片、扫描件等）\n", "dim")
+        if files:
+            from ...inspection.evidence import display_name, human_size  # only when files are attached
         for n, e in enumerate(files, 1):
             t.append(f"{n}. {display_name(e)}（{human_size(e.size)}）" + (f"  {e.text}" if e.text else "") + "\n")
         if result is not None and result.note:
