@@ -13,6 +13,8 @@ import click
 
 from .errors import ExportError
 
+EXIT_ROWS_REFUSED = 3  # import-status: some rows of the workbook were refused (the rest were applied)
+
 
 def _echo_json(data: object) -> None:
     from .cli import echo_json
@@ -101,6 +103,8 @@ def import_status_command(workbook: Path, ref: str | None, dry_run: bool, yes: b
     先显示差异，确认后写入，每处修改记入审计日志。单位可将状态推进到“已整改”，不能销号（销号由
     检查组复查后在系统中办理）。标识（隐藏的问题编号、内容指纹，及问题、整改要求、责任单位、
     整改时限）或复查意见被改动的行和不允许的状态不导入，并指出单元格。
+
+    退出码：0 全部行已处理；3 有行被拒绝（其余行照常处理，见输出）；1 出错，未导入。
     """
     from .exporting.status_import import apply_status_changes, find_inspection, plan_status_import, read_returned
     from .inspection import Inspection, InspectionStore
@@ -143,6 +147,10 @@ def import_status_command(workbook: Path, ref: str | None, dry_run: bool, yes: b
             click.echo(f"  未写入 {line}")
     else:
         click.echo("没有需要写入的修改")
+    if plan.refused:
+        if not as_json:
+            click.echo(f"有 {len(plan.refused)} 行被拒绝（退出码 {EXIT_ROWS_REFUSED}）", err=True)
+        sys.exit(EXIT_ROWS_REFUSED)
 
 
 def add_commands(cli: click.Group) -> None:

@@ -95,7 +95,9 @@ def returned(store, special_checklist, tmp_path):
 def test_import_status_dry_run_shows_the_diff_and_writes_nothing(runner, returned):
     path, xlsx, a, b, rows = returned
     before = path.read_bytes()
-    out = run(runner, "import-status", xlsx, "--dry-run").stdout
+    result = run(runner, "import-status", xlsx, "--dry-run", code=3)  # a row is refused: exit code 3
+    out = result.stdout
+    assert "有 1 行被拒绝（退出码 3）" in result.stderr
     assert f"整改清单!F{rows[a]}" in out and "状态 待整改 → 已整改" in out and "已在门户网站公开" in out
     assert f"拒绝 整改清单!D{rows[b]}: 标识内容被改动" in out
     assert "未写入" in out
@@ -105,10 +107,10 @@ def test_import_status_dry_run_shows_the_diff_and_writes_nothing(runner, returne
 def test_import_status_asks_before_writing(runner, returned):
     path, xlsx, a, b, rows = returned
     before = path.read_bytes()
-    out = run(runner, "import-status", xlsx, input="n\n").stdout
+    out = run(runner, "import-status", xlsx, input="n\n", code=3).stdout
     assert "写入以上 1 处修改？" in out and "未写入任何修改" in out
     assert path.read_bytes() == before
-    out = run(runner, "import-status", xlsx, input="y\n").stdout
+    out = run(runner, "import-status", xlsx, input="y\n", code=3).stdout
     assert "已写入 1 处修改" in out
     with Inspection.open(path, readonly=True) as ins:
         assert ins.finding(a).status == "已整改" and ins.finding(b).status == "待整改"
@@ -117,10 +119,11 @@ def test_import_status_asks_before_writing(runner, returned):
 
 def test_import_status_json_with_yes(runner, returned):
     path, xlsx, a, b, rows = returned
-    data = json.loads(run(runner, "import-status", xlsx, "--yes", "--json").stdout)
+    # seen: -y exited 0 although a row was refused
+    data = json.loads(run(runner, "import-status", xlsx, "--yes", "--json", code=3).stdout)
     assert data["applied"] == 1 and data["changes"][0]["finding_id"] == a
     assert data["refused"] == [f"整改清单!D{rows[b]}: 标识内容被改动（D{rows[b]} 责任单位），本行未导入"]
-    again = json.loads(run(runner, "import-status", xlsx, "--yes", "--json").stdout)
+    again = json.loads(run(runner, "import-status", xlsx, "--yes", "--json", code=3).stdout)
     assert again["applied"] == 0 and again["changes"] == [] and again["unchanged"] == 1
 
 
@@ -137,7 +140,7 @@ def test_import_status_with_an_explicit_inspection_outside_the_data_dir(runner, 
     path.rename(moved)
     result = run(runner, "import-status", xlsx, "--dry-run", code=1)
     assert "--inspection" in result.stderr
-    run(runner, "import-status", xlsx, "--inspection", moved, "--yes")
+    run(runner, "import-status", xlsx, "--inspection", moved, "--yes", code=3)
     with Inspection.open(moved, readonly=True) as ins:
         assert ins.finding(a).status == "已整改"
 
@@ -153,7 +156,7 @@ def test_import_status_refuses_a_workbook_of_another_inspection(runner, returned
 def test_import_status_while_the_inspection_is_being_edited(runner, returned):
     path, xlsx, *_ = returned
     with Inspection.open(path):  # someone has it open for writing
-        run(runner, "import-status", xlsx, "--dry-run")  # reading is fine
+        run(runner, "import-status", xlsx, "--dry-run", code=3)  # reading is fine
         result = run(runner, "import-status", xlsx, "--yes", code=1)
     assert "错误" in result.stderr
 

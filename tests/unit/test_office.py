@@ -106,13 +106,13 @@ def test_import_status_applies_changes_and_refuses_altered_rows(store, special_c
     ws.cell(row=rows[c.id], column=3).value = "单位自行改了整改要求"  # identity altered → refused
     wb.save(xlsx)
     out = CliRunner().invoke(cli, ["import-status", str(xlsx), "--dry-run"])
-    assert out.exit_code == 0, out.output
+    assert out.exit_code == 3, out.output  # rows were refused: the documented exit code
     assert "待整改 → 已整改" in out.output and f"整改清单!F{rows[b.id]}: 单位不能将问题改为“已销号”" in out.output
     assert f"整改清单!C{rows[c.id]}" in out.output and "标识内容被改动" in out.output
     with Inspection.open(path, readonly=True) as ins:
         assert ins.finding(a.id).status == "待整改"  # dry run wrote nothing
     out = CliRunner().invoke(cli, ["import-status", str(xlsx), "--yes"])
-    assert out.exit_code == 0 and "已写入 1 处" in out.output
+    assert out.exit_code == 3 and "已写入 1 处" in out.output and "有 2 行被拒绝（退出码 3）" in out.output
     with Inspection.open(path, readonly=True) as ins:
         f = ins.finding(a.id)
         assert f.status == "已整改" and f.measures == "已报备，附回执" and f.review == ""
@@ -127,7 +127,7 @@ def test_import_status_invalid_value_and_fake_id(store, special_checklist, tmp_p
     ws.cell(row=rows[b.id], column=9).value = "ffffffffffff"
     wb.save(xlsx)
     out = CliRunner().invoke(cli, ["import-status", str(xlsx), "--yes", "--json"])
-    assert out.exit_code == 0, out.output
+    assert out.exit_code == 3, out.output  # rows refused; the JSON still says which
     d = json.loads(out.output)
     refused = "\n".join(d["refused"])
     assert f"整改清单!F{rows[a.id]}: 状态“完成了”不是允许的值" in refused
