@@ -365,9 +365,39 @@ def _existing(store: InspectionStore, inspection_id: str) -> Path | None:
     return None
 
 
-def _extract_evidence(zf: zipfile.ZipFile, contents: BundleContents, target: Path) -> None:
+class _EvidenceUndo:
+    """What an import added to the evidence store (files, folders), so a refused import leaves
+    nothing behind. Files that were already there are never touched."""
+
+    def __init__(self) -> None:
+        self.files: list[Path] = []
+        self.folders: list[Path] = []
+
+    def mkdir(self, folder: Path) -> None:
+        missing = []
+        for p in (folder, *folder.parents):
+            if p.exists():
+                break
+            missing.append(p)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folders += missing
+
+    def run(self) -> None:
+        for p in self.files:
+            with contextlib.suppress(OSError):
+                os.chmod(p, 0o644)  # stored copies are read-only (Windows refuses to delete those)
+            with contextlib.suppress(OSError):
+                p.unlink()
+        for folder in sorted(self.folders, key=lambda f: len(f.parts), reverse=True):  # deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty: never removes anything else
+
+
+def _extract_evidence(zf: zipfile.ZipFile, contents: BundleContents, target: Path,
+                      undo: _EvidenceUndo | None = None) -> None:
     """Put the bundle's referenced evidence into the store beside ``target``, each file
     checked against its SHA-256 and recorded size while it is copied."""
+    undo = undo or _EvidenceUndo()
     referenced = contents.referenced()
     wanted = [(sha, info) for sha, info in sorted(contents.evidence.items()) if sha in referenced]
     if not wanted:
@@ -386,7 +416,7 @@ def _extract_evidence(zf: zipfile.ZipFile, contents: BundleContents, target: Pat
             except OSError:
                 pass
         dest = store.path_for(sha, info.filename)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        undo.mkdir(dest.parent)
         tmp = dest.parent / f".{sha[:16]}.{os.getpid()}.tmp"
         try:
             with zf.open(info) as src, tmp.open("wb") as dst:
@@ -398,6 +428,8 @@ def _extract_evidence(zf: zipfile.ZipFile, contents: BundleContents, target: Pat
             if dest.exists():  # a damaged copy: replace it (stored copies are read-only)
                 with contextlib.suppress(OSError):
                     os.chmod(dest, 0o644)
+            else:
+                undo.files.append(dest)
             os.replace(tmp, dest)
             with contextlib.suppress(OSError):
                 os.chmod(dest, 0o444)
@@ -440,9 +472,13 @@ def import_bundle(path: str | os.PathLike[str], store: InspectionStore, replace:
         lock = InspectionLock(target) if existing is not None else None
         if lock is not None:
             lock.acquire()  # raises InspectionLocked if someone is editing it
+        undo = _EvidenceUndo()
         try:
-            _extract_evidence(zf, contents, target)
+            _extract_evidence(zf, contents, target, undo)
             _install(contents, target, new=existing is None)
+        except BaseException:
+            undo.run()  # a refused import leaves no evidence (and no empty folder) behind
+            raise
         finally:
             if lock is not None:
                 lock.release()

@@ -275,6 +275,34 @@ def test_tampered_evidence_is_refused_and_nothing_is_imported(exported, office, 
     with pytest.raises(ExportError, match="SHA-256 不符"):
         import_bundle(bad, office)
     assert office.paths() == []
+    # seen: the refused import left an (empty) evidence folder behind
+    assert not (office.root / "evidence").exists()
+
+
+def test_an_import_refused_after_the_evidence_was_copied_removes_it(exported, office, monkeypatch) -> None:
+    path, _ = exported
+
+    def refuse(*args, **kwargs):
+        raise ExportError("导入后的检查未通过校验：测试")
+
+    monkeypatch.setattr(bundle_mod, "_install", refuse)
+    with pytest.raises(ExportError, match="测试"):
+        import_bundle(path, office)
+    assert not (office.root / "evidence").exists()  # the files it had copied, and their folders, are gone
+    monkeypatch.undo()
+    imported = import_bundle(path, office)  # and a later import works normally
+    assert imported.exists() and len([p for p in (office.root / "evidence").rglob("*") if p.is_file()]) == 2
+
+
+def test_a_refused_import_never_removes_evidence_that_was_already_there(exported, office, monkeypatch) -> None:
+    path, _ = exported
+    first = import_bundle(path, office)
+    stored = sorted(p for p in (office.root / "evidence").rglob("*") if p.is_file())
+    assert len(stored) == 2
+    monkeypatch.setattr(bundle_mod, "_install", lambda *a, **k: (_ for _ in ()).throw(ExportError("拒绝：测试")))
+    with pytest.raises(ExportError, match="测试"):
+        import_bundle(path, office, replace=True)
+    assert sorted(p for p in (office.root / "evidence").rglob("*") if p.is_file()) == stored and first.exists()
 
 
 def test_not_a_bundle(office, tmp_path) -> None:
