@@ -698,6 +698,9 @@ class Inspection:
         results, findings = list(results), list(findings)
         for r in results:
             self._leaf(r.code)
+            _check_result_texts(r)
+        for f in findings:
+            _check_finding_texts(f)
 
         def apply() -> None:
             for r in results:
@@ -734,7 +737,8 @@ class Inspection:
         remaining = [c for c in conflicts if c["code"] != code]
 
         def apply() -> None:
-            self._put_result(chosen, code)
+            # a candidate that cleared the result (未评) leaves none
+            self._put_result(chosen if chosen.is_scored else None, code)
             self._set_meta(conflicts=remaining)
 
         self._write("resolve", code, candidates, chosen.to_dict(), apply, pick=pick)
@@ -772,6 +776,22 @@ class Inspection:
     def verify(self, deep: bool = False) -> audit_mod.VerifyReport:
         """Replay the audit chain and check the state, snapshot and seal against it."""
         return verify_loaded(self.storage.loaded, self.checklist, deep=deep)
+
+
+def _check_result_texts(r: Result) -> None:
+    check_text(r.note, f"指标 {r.code} 的备注")
+    check_text(r.na_reason, f"指标 {r.code} 的不涉及理由")
+
+
+def _check_finding_texts(f: Finding) -> None:
+    """Every text of a finding arriving in bulk (merge, import) fits in one Excel cell."""
+    where = f"问题“{f.description[:12]}”"
+    for label, text in (("问题描述", f.description), ("整改要求", f.requirement), ("复查意见", f.review)):
+        check_text(text, f"{where}的{label}")
+    for u in f.units:
+        check_text(u, f"{where}的责任单位")
+    for ev in f.evidence:
+        check_text(ev.text, f"{where}的佐证材料说明")
 
 
 def _evidence(e: Evidence | str) -> Evidence:
