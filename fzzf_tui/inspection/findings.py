@@ -128,6 +128,8 @@ class Finding:
     # 整改措施及完成情况: what the inspected unit reports it did (taken from its returned 整改清单);
     # never the inspectors' 复查意见
     measures: str = ""
+    # the same problem recorded by other inspectors, merged into this one: [{id, by, at, source}]
+    provenance: tuple[dict[str, Any], ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -153,6 +155,8 @@ class Finding:
         }
         if self.measures:  # omitted while empty: findings written before the field read the same
             d["measures"] = self.measures
+        if self.provenance:  # only when merged, so earlier findings keep their exact form
+            d["provenance"] = [dict(p) for p in self.provenance]
         return d
 
     @classmethod
@@ -174,6 +178,7 @@ class Finding:
             updated_at=str(d.get("updated_at") or ""),
             origin=str(d.get("origin") or ""),
             measures=str(d.get("measures") or ""),
+            provenance=tuple(dict(p) for p in d.get("provenance") or () if isinstance(p, Mapping)),
         )
 
 
