@@ -118,9 +118,10 @@ class InspectionScreen(RecordsMixin, Screen):
         self._update_header()
         self._update_banner()
         self._show_detail()
-        conflicts = self.inspection.conflicts()
+        conflicts = self.inspection.open_conflicts()
         if conflicts:
-            self.notify(f"合并后有 {len(conflicts)} 项评分不一致，按 c 逐项处理", title="合并冲突", severity="warning", timeout=10)
+            self.notify(f"合并后有 {len(conflicts)} 处冲突（评分或问题字段不一致），按 c 逐项处理", title="合并冲突",
+                        severity="warning", timeout=10)
         recovered = self.inspection.stale_lock_recovered
         if recovered:
             self.notify(
@@ -410,7 +411,7 @@ class InspectionScreen(RecordsMixin, Screen):
             return None
         if action == "retry" and self.retry is None:
             return "没有需要重试的保存"
-        if action == "conflicts" and not self.inspection.conflicts():
+        if action == "conflicts" and not (self.inspection.conflicts() or self.inspection.finding_conflicts()):
             return "没有待处理的合并冲突"
         return None
 

@@ -101,7 +101,7 @@ class RecordsMixin:
     def action_conflicts(self) -> None:
         from .conflicts import ConflictsScreen
 
-        if not self.inspection.conflicts():
+        if not (self.inspection.conflicts() or self.inspection.finding_conflicts()):
             self.notify("没有待处理的合并冲突", title="合并冲突")
             return
         self.app.push_screen(ConflictsScreen(self))

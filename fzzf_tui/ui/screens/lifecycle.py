@@ -36,9 +36,9 @@ def finalize_message(ins: Inspection) -> str:
         lines.append(f"注意：还有 {r.unscored} 项未评：未评项不得分，且不评定等次。")
     if r.ready is False:
         lines.append("注意：完成度未达到清单要求。")
-    conflicts = ins.conflicts()
+    conflicts = ins.open_conflicts()
     if conflicts:
-        lines.append(f"注意：还有 {len(conflicts)} 项合并冲突未处理（按 c 处理）。")
+        lines.append(f"注意：还有 {len(conflicts)} 处合并冲突未处理（按 c 处理），处理完之前不能完成检查。")
     return "\n".join(lines)
 
 
