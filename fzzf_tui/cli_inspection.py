@@ -66,6 +66,7 @@ def opened(ref: str, who: str | None = None, readonly: bool = False) -> Iterator
 
 def finding_dict(ins: Inspection, f: Any) -> dict[str, Any]:
     d = f.to_dict()
+    d["recorded_by"] = f.recorded_by  # 记录人, with every inspector who recorded the same problem
     if f.item_code and ins.checklist.has_item(f.item_code):
         d["item_title"] = ins.checklist.item(f.item_code).title
     return d
@@ -118,8 +119,10 @@ def show_dict(ins: Inspection) -> dict[str, Any]:
         "status": ins.status,
         "score": report.to_dict(),
         "sections": sections,
+        "open_conflicts": ins.open_conflicts(),
         "findings": {
             "total": len(findings),
+            "recorded_by_several": sum(1 for f in findings if len(f.recorders) > 1),
             "by_status": {s: sum(1 for f in findings if f.status == s) for s in STATUSES},
             "by_severity": {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES},
         },
@@ -166,6 +169,12 @@ def show_lines(d: dict[str, Any]) -> list[str]:
         lines.append(f"  {sec['code']:>3} {sec['title']}  {value}  （{count}）")
     fs = d["findings"]
     lines.append(f"问题 {fs['total']} 个：" + "，".join(f"{k} {v}" for k, v in fs["by_status"].items()))
+    if fs.get("recorded_by_several"):
+        lines.append(f"  其中 {fs['recorded_by_several']} 个问题由多名检查人员记录（合并时已合为一个，记录人均保留）")
+    pending = d.get("open_conflicts") or []
+    if pending:
+        lines.append(f"注意：还有 {len(pending)} 处合并冲突未处理（处理前相关指标按未评计，不能完成检查）：")
+        lines.extend(f"  {p}" for p in pending)
     return lines
 
 
@@ -366,7 +375,8 @@ def add_commands(cli: click.Group) -> None:
             echo_json(rows)
             return
         for r in rows:
-            click.echo(f"{r['id']}  [{r['status']}] [{r['severity']}] {r['item_code'] or '整体'}  {r['description']}")
+            click.echo(f"{r['id']}  [{r['status']}] [{r['severity']}] {r['item_code'] or '整体'}  {r['description']}"
+                       f"  （记录人：{r['recorded_by'] or '未记录'}）")
 
     @finding_group.command(name="set-status")
     @click.argument("inspection")

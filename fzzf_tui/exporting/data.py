@@ -56,6 +56,8 @@ class InspectionData(MetaFields):
     # The inspection file's tables exactly as stored (what the bundle carries).
     tables: dict[str, Any] = field(repr=False)
     exported_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    # merge conflicts not yet resolved, in words (their items count as 未评 until resolved)
+    open_conflicts: tuple[str, ...] = ()
 
     @classmethod
     def from_inspection(cls, ins: Inspection) -> "InspectionData":
@@ -70,6 +72,7 @@ class InspectionData(MetaFields):
             audit=tuple(ins.audit()),
             verification=ins.verify(),
             tables=tables,
+            open_conflicts=tuple(ins.open_conflicts()),
         )
 
     # -- conveniences for writers -----------------------------------------------------

@@ -172,6 +172,9 @@ def add_info_sheet(wb: Workbook, data: InspectionData) -> Worksheet:
         pairs += [("封存时间", to_datetime(seal.get("at")), None), ("封存人", seal.get("by", ""), None)]
     for i, reopen in enumerate(meta.get("reopens") or [], start=1):
         pairs.append((f"重新打开（第 {i} 次）", f"{reopen.get('at', '')} {reopen.get('by', '')}：{reopen.get('reason', '')}", None))
+    if data.open_conflicts:
+        shown = "；".join(data.open_conflicts[:10]) + (" 等" if len(data.open_conflicts) > 10 else "")
+        pairs.append(("合并冲突", f"{len(data.open_conflicts)} 处未处理（处理前按未评计，且不能完成检查）：{shown}", None))
     scored = report.has_value
     pairs += [
         ("总分", _num(report.total) if scored else UNSCORED, POINTS_FORMAT),

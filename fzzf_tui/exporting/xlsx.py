@@ -200,7 +200,7 @@ def add_findings_sheet(wb: Workbook, data: InspectionData) -> Worksheet:
         item = data.item(f.item_code)
         values = [
             n, f.id, f.item_code or "整体", item.full_text if item else "（不针对具体指标）", f.description,
-            evidence_text(f), f.severity, f.status, f.created_by, to_date(f.created_at),
+            evidence_text(f), f.severity, f.status, f.recorded_by, to_date(f.created_at),
         ]
         put_row(ws, row, values)
         for col in (1, 7, 8, 10):

@@ -135,6 +135,18 @@ class Finding:
     def is_open(self) -> bool:
         return self.status != "已销号"
 
+    @property
+    def recorders(self) -> tuple[str, ...]:
+        """Everyone who recorded this problem: the recorder, then the inspectors whose identical
+        finding a merge joined to it (``provenance``), each once."""
+        names = [self.created_by] + [str(p.get("by") or "") for p in self.provenance]
+        return tuple(dict.fromkeys(n for n in names if n))
+
+    @property
+    def recorded_by(self) -> str:
+        """记录人 as printed: “张明、李华” when two inspectors recorded the same problem."""
+        return "、".join(self.recorders)
+
     def to_dict(self) -> dict[str, Any]:
         d = {
             "id": self.id,

@@ -180,3 +180,37 @@ def test_two_identical_findings_kept_side_by_side_in_one_file_stay_two(store, sp
     with Inspection.open(tmp_path / "m.fzzf", readonly=True) as m:
         assert len(m.findings_for("1.4")) == 2
         assert sum(len(f.provenance) for f in m.findings()) == 1
+
+
+def test_both_recorders_and_open_conflicts_show_in_show_finding_list_and_the_workbook(store, special_checklist,
+                                                                                       tmp_path: Path) -> None:
+    """Seen (#12 item 12): the export showed a conflicted item as 未评 with no warning; a finding
+    two inspectors recorded named only one of them."""
+    import openpyxl
+
+    a = store.create(special_checklist, "洛阳市司法局", ["张明"], who="张明")
+    b = store.create(special_checklist, "洛阳市司法局", ["李华"], who="李华")
+    a.add_finding("行政执法公示不全", item_code="1.3", requirement="限期公示")
+    b.add_finding("行政执法公示不全", item_code="1.3", requirement="限期公示")
+    a.set_value("1.1", 0), b.set_value("1.1", 2)
+    a.close(), b.close()
+    out = tmp_path / "合并.fzzf"
+    merge_inspections([a.path, b.path], out)
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["show", str(out)])
+    assert shown.exit_code == 0, shown.output
+    assert "1 个问题由多名检查人员记录" in shown.output
+    assert "还有 1 处合并冲突未处理" in shown.output and "指标 1.1《" in shown.output
+    listed = runner.invoke(cli, ["finding", "list", str(out)]).output
+    assert "记录人：张明、李华" in listed or "记录人：李华、张明" in listed
+    xlsx = tmp_path / "合并.xlsx"
+    res = runner.invoke(cli, ["export", str(out), "-o", str(xlsx)])
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(xlsx)
+    rows = [r for r in wb["问题清单"].iter_rows(min_row=1, values_only=True) if r and r[4] == "行政执法公示不全"]
+    assert len(rows) == 1 and set(rows[0][8].split("、")) == {"张明", "李华"}
+    info = {r[0]: r[1] for r in wb["检查信息"].iter_rows(values_only=True) if r and r[0]}
+    assert info["合并冲突"].startswith("1 处未处理") and "指标 1.1《" in info["合并冲突"]
+    with Inspection.open(out) as m:
+        m.resolve_conflict("1.1", 2)
+    assert "合并冲突" not in runner.invoke(cli, ["show", str(out)]).output

@@ -100,6 +100,8 @@ class FindingsScreen(ModalScreen[None]):
             parts.append(f"整改措施及完成情况（单位填报）：{f.measures}")
         if f.review:
             parts.append(f"复查意见：{f.review}")
+        if f.recorded_by:
+            parts.append(f"记录人：{f.recorded_by}")
         detail.update("\n".join(parts))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
