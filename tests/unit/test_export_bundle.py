@@ -407,3 +407,53 @@ def test_import_leaves_no_temporary_files(exported, office) -> None:
     assert [p.name for p in office.root.iterdir() if p.suffix == ".fzzf"] == [target.name]
     assert not any(p.name.endswith(".tmp") for p in (locations.evidence_dir()).rglob("*"))
     assert os.access(target, os.R_OK)
+
+
+def _forge_bundle(src: Path, dst: Path, edit) -> None:
+    """Edit inspection.json's state by hand and fix the manifest's sha256 and size to match."""
+    with zipfile.ZipFile(src) as zf:
+        data = json.loads(zf.read("inspection.json"))
+    edit(data)
+    new_raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+    def change(name, content):
+        if name == "inspection.json":
+            return name, new_raw
+        if name == "manifest.json":
+            m = json.loads(content)
+            m["inspection"]["sha256"] = hashlib.sha256(new_raw).hexdigest()
+            if "size" in m["inspection"]:
+                m["inspection"]["size"] = len(new_raw)
+            return name, json.dumps(m, ensure_ascii=False).encode("utf-8")
+        return name, content
+
+    rewrite_zip(src, dst, change)
+
+
+def _first_result(data):
+    return next(iter(data["results"].values()))
+
+
+@pytest.mark.parametrize("what, edit, named", [
+    ("result", lambda d: _first_result(d).update(value=0 if _first_result(d)["value"] != 0 else 1),
+     lambda d: f"指标 {_first_result(d)['code']} 的评分与审计记录不符"),
+    ("finding", lambda d: next(iter(d["findings"].values())).update(requirement="改过的整改要求"),
+     lambda d: f"问题 {next(iter(d['findings'].values()))['id']}"),
+    ("meta", lambda d: d["meta"]["1"].update(unit="别的单位"), lambda d: "检查信息“unit”与审计记录不符"),
+])
+def test_a_bundle_with_hand_edited_state_and_a_fixed_manifest_is_refused_naming_it(
+        exported, office, tmp_path, what, edit, named) -> None:
+    """Seen (#11): edit inspection.json, fix the manifest's sha256/size: import-bundle accepted it."""
+    path, _ = exported
+    bad = tmp_path / f"forged-{what}.zip"
+    _forge_bundle(path, bad, edit)
+    with zipfile.ZipFile(path) as zf:
+        expected = named(json.loads(zf.read("inspection.json")))
+    with pytest.raises(ExportError, match="未通过校验") as refused:
+        import_bundle(bad, office)
+    assert expected in str(refused.value), str(refused.value)
+    assert office.paths() == []
+    out = CliRunner().invoke(cli, ["import-bundle", str(bad)])
+    assert out.exit_code != 0 and expected in out.output and "Traceback" not in out.output, out.output
+    assert office.paths() == []
+    assert not (office.root / "evidence").exists()  # the evidence it had copied is gone again

@@ -139,3 +139,40 @@ def test_an_unsigned_seal_is_noted_when_the_office_has_a_key(store, special_chec
     shutil.copy(path, copy)
     with Inspection.open(copy, readonly=True) as ins:
         assert ins.status == "已完成"
+
+
+def _edit_state_line(path: Path, change) -> None:
+    """Edit the state line (line 1) of an inspection file in place, as a text editor would."""
+    lines = path.read_bytes().split(b"\n")
+    state = json.loads(lines[0])
+    change(state)
+    lines[0] = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.write_bytes(b"\n".join(lines))
+
+
+@pytest.mark.parametrize("what, change, named", [
+    ("result", lambda s: [r.update(value=0) for r in s["results"].values() if r["code"] == "1.2"],
+     "指标 1.2 的评分与审计记录不符"),
+    ("finding", lambda s: [f.update(severity="一般") for f in s["findings"].values()], "问题"),
+    ("meta", lambda s: s["meta"]["1"].update(inspectors=["冒名"]), "检查信息“inspectors”与审计记录不符"),
+])
+def test_an_inspection_in_progress_edited_in_place_fails_verify_by_id_naming_it(store, special_checklist,
+                                                                                 what, change, named) -> None:
+    """Seen (#11): `fzzf score X 1.2 2`, then the value edited in the file by hand: verify said ✓
+    and show reported the edited score. Here the file is in today's layout (state line + journal),
+    the inspection still 进行中, and later changes sit in the journal after the edited line."""
+    ins = store.create(special_checklist, "洛阳市司法局", ["张明"], who="张明")
+    ins.set_value("1.1", 1)
+    ins.set_value("1.2", 2)
+    ins.add_finding("重大决策未经合法性审查", item_code="1.2", severity="严重")
+    path, iid = ins.path, ins.id
+    ins.close()  # compacted: the state line now holds these
+    with Inspection.open(path) as again:
+        again.set_value("1.3", 1)  # one more change, in the journal only
+    _edit_state_line(path, change)
+    out = CliRunner().invoke(cli, ["verify", iid])
+    assert out.exit_code == 1 and named in out.output and "✓" not in out.output, out.output
+    out = CliRunner().invoke(cli, ["show", iid])
+    assert out.exit_code != 0 and named in out.output, out.output
+    with pytest.raises(Exception, match=named):
+        Inspection.open(path)  # the app refuses to work on it as if it were the record
