@@ -366,6 +366,61 @@ def _deduplicate(findings: list[Finding], holders: dict[str, list[Inspection]], 
     return out, report
 
 
+# meta every inspection has (set at creation or by the lifecycle), and what a merge sets itself
+_OWN_META = {
+    "format", "id", "unit", "title", "type", "checklist_id", "checklist_title", "checklist_version", "checklist_hash",
+    "inspectors", "date", "status", "created_at", "created_by", "seal", "reopens", "updated_at", "summary",
+    "conflicts", "finding_conflicts", "merged_from",
+}
+
+
+def _unique(docs: Iterable[Any]) -> list[Any]:
+    return list({_key(doc): doc for doc in docs}.values())
+
+
+def _pick(name: str, holders: list[tuple[Inspection, Any]], base: Any, problems: list[str]) -> Any:
+    """One value among the inputs': the one changed since the base if only one was, else the
+    most recently changed input's, saying so when they differ."""
+    if base is not _NO_BASE:
+        changed = [(ins, v) for ins, v in holders if _key(v) != _key(base)]
+        if not changed:
+            return holders[0][1]
+        holders = changed
+    if len({_key(v) for _, v in holders}) > 1:
+        problems.append(f"{name}在各文件中不同，已采用 {holders[0][0].path.name} 中的（最近修改）")
+    return holders[0][1]
+
+
+_NO_BASE = object()
+
+
+def _carried(opened: list[Inspection], base: State | None,
+             problems: list[str]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """Meta fields and extra tables the inputs hold beyond the usual ones (the checklist's
+    plugin, a campaign link, the unit's 自查 layer, …), carried into the merged file.
+
+    Copies of one inspection merge them three-way like everything else; otherwise, where the
+    inputs disagree, the most recently changed input's version is taken and the difference is
+    said. Inputs that are themselves merges keep their sources' audit trails (``source_audits``)."""
+    newest_first = sorted(opened, key=lambda ins: str(ins.meta.get("updated_at", "")), reverse=True)
+    meta: dict[str, Any] = {}
+    for key in dict.fromkeys(k for ins in opened for k in ins.meta if k not in _OWN_META):
+        holders = [(ins, ins.meta[key]) for ins in newest_first if key in ins.meta]
+        known = base is not None and "meta:*" not in base.unknown and f"meta:{key}" not in base.unknown
+        b = base.meta.get(key) if known and base is not None else _NO_BASE
+        meta[key] = _pick(f"检查信息“{key}”", holders, b, problems)
+    tables: dict[str, list[Any]] = {}
+    for name in dict.fromkeys(n for ins in opened for n in ins.storage.state.tables):
+        if name == "source_audits":
+            # copies share their base's: each trail once
+            tables[name] = _unique(doc for ins in opened for doc in ins.storage.state.tables.get(name, []))
+            continue
+        holders = [(ins, ins.storage.state.tables[name]) for ins in newest_first if name in ins.storage.state.tables]
+        b = base.tables.get(name, []) if base is not None and "tables" not in base.unknown else _NO_BASE
+        tables[name] = list(_pick(f"附加数据“{name}”", holders, b, problems))
+    return meta, tables
+
+
 def merge_inspections(paths: Iterable[Path], out: Path, who: str | None = None) -> MergeReport:
     paths = [Path(p) for p in paths]
     if len(paths) < 2:
@@ -409,6 +464,7 @@ def merge_inspections(paths: Iterable[Path], out: Path, who: str | None = None) 
             }
             for ins in opened
         ]
+        carried_meta, carried_tables = _carried(opened, base, problems)
         inspectors = list(dict.fromkeys(i for ins in opened for i in ins.meta.get("inspectors", [])))
         dates = sorted(d for d in (ins.meta.get("date") for ins in opened) if d)
         out_ins = InspectionStore(out.parent).create(
@@ -417,8 +473,9 @@ def merge_inspections(paths: Iterable[Path], out: Path, who: str | None = None) 
             inspectors,
             dates[0] if dates else None,
             who=who,
+            title=str(first.meta.get("title") or ""),
             path=out,
-            extra_meta={"merged_from": sources},
+            extra_meta={**carried_meta, "merged_from": sources},
         )
         try:
             out_ins.bulk_apply(
@@ -430,7 +487,8 @@ def merge_inspections(paths: Iterable[Path], out: Path, who: str | None = None) 
                 results=combined,
                 findings=findings,
                 meta={"conflicts": conflicts, "finding_conflicts": finding_conflicts},
-                tables={"source_audits": [{"source": ins.id, "entries": ins.audit()} for ins in opened]},
+                tables={**carried_tables, "source_audits": _unique(carried_tables.get("source_audits", []) + [
+                    {"source": ins.id, "entries": ins.audit()} for ins in opened])},
             )
         finally:
             out_ins.close()

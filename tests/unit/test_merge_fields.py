@@ -214,3 +214,52 @@ def test_both_recorders_and_open_conflicts_show_in_show_finding_list_and_the_wor
     with Inspection.open(out) as m:
         m.resolve_conflict("1.1", 2)
     assert "合并冲突" not in runner.invoke(cli, ["show", str(out)]).output
+
+
+def test_what_the_inputs_carry_beyond_scores_and_findings_is_kept(store, special_checklist, tmp_path: Path) -> None:
+    """The checklist's plugin, a campaign link, the unit's 自查 layer and a merged input's own
+    sources: a merge must not drop them (nor the title)."""
+    ins = store.create(special_checklist, "洛阳市司法局", ["张明", "李华"], who="张明", title="2026 年专项督察",
+                       extra_meta={"checklist_plugin": "fzzf-special", "campaign": {"id": "c-1", "name": "专项督察"}})
+    ins.bulk_apply("self_check.import", {"file": "自查表.xlsx"}, meta={"self_check": {"file": "自查表.xlsx"}},
+                   tables={"self_results": [{"code": "1.1", "value": 2}]})
+    ins.close()
+    a, b = tmp_path / "a.fzzf", tmp_path / "b.fzzf"
+    shutil.copy(ins.path, a), shutil.copy(ins.path, b)
+    with Inspection.open(a) as x:
+        x.set_value("1.1", 1)
+    with Inspection.open(b) as y:
+        y.bulk_apply("self_check.import", {"file": "自查表(2).xlsx"}, meta={"self_check": {"file": "自查表(2).xlsx"}},
+                     tables={"self_results": [{"code": "1.1", "value": 3}]})  # the unit sent a corrected 自查表
+    report = merge_inspections([a, b], tmp_path / "m.fzzf")
+    assert report.problems == []  # changed in one copy only: taken, like any other field
+    with Inspection.open(tmp_path / "m.fzzf", readonly=True) as m:
+        assert m.meta["checklist_plugin"] == "fzzf-special" and m.meta["campaign"]["id"] == "c-1"
+        assert m.meta["title"] == "2026 年专项督察" and m.meta["self_check"]["file"] == "自查表(2).xlsx"
+        assert m.storage.state.tables["self_results"] == [{"code": "1.1", "value": 3}]
+        assert m.result("1.1").value == 1 and m.verify().ok
+        again = tmp_path / "m2.fzzf"
+    other = tmp_path / "c.fzzf"
+    shutil.copy(tmp_path / "m.fzzf", other)
+    merge_inspections([tmp_path / "m.fzzf", other], again)  # a merge of merges keeps the first sources
+    with Inspection.open(again, readonly=True) as mm:
+        sources = [d["source"] for d in mm.storage.state.tables["source_audits"]]
+        with Inspection.open(tmp_path / "m.fzzf", readonly=True) as m:
+            assert sorted(sources) == sorted([ins.id, ins.id, m.id])  # a's, b's and the first merge's, once each
+        assert mm.verify().ok
+
+
+def test_extra_data_changed_on_both_sides_takes_the_newer_and_says_so(store, special_checklist, tmp_path: Path) -> None:
+    ins = store.create(special_checklist, "洛阳市司法局", ["张明"], who="张明")
+    ins.close()
+    a, b = tmp_path / "a.fzzf", tmp_path / "b.fzzf"
+    shutil.copy(ins.path, a), shutil.copy(ins.path, b)
+    for path, value in ((a, 2), (b, 3)):
+        with Inspection.open(path) as x:
+            x.bulk_apply("self_check.import", {}, tables={"self_results": [{"code": "1.1", "value": value}]})
+    report = merge_inspections([a, b], tmp_path / "m.fzzf")
+    (said,) = report.problems
+    assert "附加数据“self_results”在各文件中不同" in said
+    with Inspection.open(tmp_path / "m.fzzf", readonly=True) as m:
+        taken = "a.fzzf" if "a.fzzf" in said else "b.fzzf"
+        assert m.storage.state.tables["self_results"] == [{"code": "1.1", "value": 2 if taken == "a.fzzf" else 3}]
