@@ -209,7 +209,7 @@ def validate_command(paths: tuple[Path, ...], as_json: bool) -> None:
 COMMAND_MODULES = (
     "fzzf_tui.cli_inspection", "fzzf_tui.cli_export", "fzzf_tui.cli_checklist_xlsx", "fzzf_tui.cli_office",
     "fzzf_tui.cli_plugin", "fzzf_tui.cli_doctor",
-    "fzzf_tui.cli_campaign", "fzzf_tui.cli_conditions", "fzzf_tui.cli_evidence",
+    "fzzf_tui.cli_campaign", "fzzf_tui.cli_conditions", "fzzf_tui.cli_evidence", "fzzf_tui.cli_merge",
 )
 
 

@@ -1,8 +1,16 @@
-"""The inspection file's format marker and the inspection statuses (shared by store and verify)."""
+"""The inspection file's format marker, the inspection statuses and the time stamp (shared by store and verify)."""
+
+from datetime import datetime
 
 FILE_FORMAT = "fzzf-inspection/1"
 IN_PROGRESS, FINISHED, ARCHIVED = "进行中", "已完成", "已归档"
 INSPECTION_STATUSES = (IN_PROGRESS, FINISHED, ARCHIVED)
 SUFFIX = ".fzzf"
 
-__all__ = ["ARCHIVED", "FILE_FORMAT", "FINISHED", "INSPECTION_STATUSES", "IN_PROGRESS", "SUFFIX"]
+
+def now_iso() -> str:
+    """The local time with its offset, to the second: what every record is stamped with."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+__all__ = ["ARCHIVED", "FILE_FORMAT", "FINISHED", "INSPECTION_STATUSES", "IN_PROGRESS", "SUFFIX", "now_iso"]

@@ -16,14 +16,16 @@ Every change goes through :meth:`Inspection._write` (or :meth:`Inspection.bulk_a
 ``apply`` callback changes state only through ``_put_result``, ``_put_finding``,
 ``_set_meta`` and ``_put_table``, which record the change set; the entry is made durable,
 then applied with the same replay step that opening and ``verify`` use.
+
+The class is put together from parts kept in their own modules: recording and editing findings
+(:mod:`.finding_edits`), merge conflicts and their resolution (:mod:`.conflicts`), undo/redo
+(:mod:`.undo`). They change state only through the methods above.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import uuid
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -35,21 +37,16 @@ from ..errors import CorruptInspection, InspectionError, InvalidValue, ReadOnlyI
 from ..fileio import check_text, remove_stale_temps
 from . import audit as audit_mod
 from . import trust
-from .findings import (
-    STATUSES,
-    Evidence,
-    Finding,
-    check_transition,
-    validate_due,
-    validate_severity,
-    validate_status,
-)
-from .history import UNDOABLE, UndoStack, describe, finding_label, item_label
+from .findings import STATUSES, Finding
+from .conflicts import ConflictsMixin
+from .finding_edits import FindingsMixin, check_finding_texts, check_result_texts
+from .history import UNDOABLE
 from .lock import InspectionLock, current_user
-from .replay import DERIVED_META, PARTS, empty_changes, implied_changes, inverse_changes, entry_changes, normalise
+from .replay import DERIVED_META, PARTS, empty_changes, implied_changes, inverse_changes, normalise
 from .scoring import Result, ScoreReport, score_inspection, validate_value
-from .status import ARCHIVED, FILE_FORMAT, FINISHED, IN_PROGRESS, INSPECTION_STATUSES, SUFFIX
+from .status import ARCHIVED, FILE_FORMAT, FINISHED, IN_PROGRESS, INSPECTION_STATUSES, SUFFIX, now_iso
 from .storage import LAYOUT, JournalStorage
+from .undo import UndoMixin
 from .verify import verify_file, verify_loaded, verify_tables
 
 # Re-serialise the snapshot on open to prove it is canonical (``fzzf verify`` always does).
@@ -63,10 +60,6 @@ class TamperedInspection(CorruptInspection):
     def __init__(self, message: str, report: audit_mod.VerifyReport) -> None:
         super().__init__(message)
         self.report = report
-
-
-def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def _plain(value: Any) -> Any:
@@ -121,7 +114,7 @@ class _Recorder:
         self.changes[part][key] = after
 
 
-class Inspection:
+class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
     """An open inspection. Use :meth:`InspectionStore.open` or ``Inspection.open(path)``.
 
     A file this machine did not write (or already verify) in its current form is verified in
@@ -455,112 +448,6 @@ class Inspection:
             return
         self._write("clear", code, old.to_dict(), kept.to_dict() if kept else None, lambda: self._put_result(kept, code))
 
-    # -- findings ------------------------------------------------------------------
-    def add_finding(
-        self,
-        description: str,
-        item_code: str | None = None,
-        evidence: Iterable[Evidence | str] = (),
-        severity: str = "一般",
-        requirement: str = "",
-        units: Iterable[str] | None = None,
-        due: Any = "",
-        origin: str = "",
-    ) -> Finding:
-        self._require_writable()
-        description = check_text((description or "").strip(), "问题描述")
-        if not description:
-            raise InvalidValue("问题描述不能为空")
-        if item_code:
-            if not self.checklist.has_item(item_code):
-                raise InvalidValue(f"清单中没有编号为 {item_code} 的指标")
-        units_t = tuple(check_text(u.strip(), "责任单位") for u in units if u.strip()) if units is not None else ()
-        if not units_t and item_code:
-            units_t = self.checklist.item(item_code).units  # 责任单位 defaults to the item's
-        ev = tuple(_evidence(e) for e in evidence)
-        ts = now_iso()
-        finding = Finding(
-            id=uuid.uuid4().hex[:12],
-            description=description,
-            item_code=item_code or None,
-            evidence=ev,
-            severity=validate_severity(severity),
-            requirement=check_text((requirement or "").strip(), "整改要求"),
-            units=units_t,
-            # a campaign's inspection gives findings its 整改时限 unless one is given
-            due=validate_due(due if due not in (None, "") else self.meta.get("default_due", "")),
-            status="待整改",
-            history=({"at": ts, "who": self.who, "action": "创建", "status": "待整改"},),
-            created_by=self.who,
-            created_at=ts,
-            updated_at=ts,
-            origin=origin,
-        )
-        self._write("finding.add", finding.id, None, finding.to_dict(), lambda: self._put_finding(finding, finding.id))
-        return finding
-
-    EDITABLE = ("description", "item_code", "severity", "requirement", "units", "due", "evidence", "review", "measures")
-
-    def update_finding(self, finding_id: str, **changes: Any) -> Finding:
-        """Edit fields of a finding (not its status: see :meth:`set_finding_status`).
-
-        复查意见 and 整改措施 may change after 完成 (rectification goes on; they are not sealed)."""
-        self._require_writable(allow_sealed=set(changes) <= {"review", "measures"})
-        old = self.finding(finding_id)
-        unknown = set(changes) - set(self.EDITABLE)
-        if unknown:
-            raise InvalidValue(f"问题不能修改这些字段：{', '.join(sorted(unknown))}")
-        fields: dict[str, Any] = {}
-        for key, value in changes.items():
-            if key == "description":
-                value = check_text((value or "").strip(), "问题描述")
-                if not value:
-                    raise InvalidValue("问题描述不能为空")
-            elif key == "severity":
-                value = validate_severity(value)
-            elif key == "due":
-                value = validate_due(value)
-            elif key == "units":
-                value = tuple(check_text(u.strip(), "责任单位") for u in value if u and u.strip())
-            elif key == "evidence":
-                value = tuple(_evidence(e) for e in value)
-            elif key == "item_code":
-                value = value or None
-                if value and not self.checklist.has_item(value):
-                    raise InvalidValue(f"清单中没有编号为 {value} 的指标")
-            elif key in ("requirement", "review", "measures"):
-                value = check_text((value or "").strip(), {"requirement": "整改要求", "review": "复查意见"}.get(key, "整改措施"))
-            fields[key] = value
-        ts = now_iso()
-        changed = sorted(k for k, v in fields.items() if getattr(old, k) != v)
-        if not changed:
-            return old
-        history = old.history + ({"at": ts, "who": self.who, "action": "修改", "fields": changed},)
-        new = Finding(**{**old.__dict__, **fields, "history": history, "updated_at": ts})
-        self._write("finding.update", old.id, old.to_dict(), new.to_dict(), lambda: self._put_finding(new, old.id))
-        return new
-
-    def set_finding_status(self, finding_id: str, status: str, review: str = "") -> Finding:
-        """Move a finding through 待整改 → 整改中 → 已整改 → 已销号 (复查意见 needed to 销号)."""
-        # 整改 goes on after 完成: status changes are allowed on a sealed inspection (the seal
-        # covers what was found, not how rectification progresses).
-        self._require_writable(allow_sealed=True)
-        old = self.finding(finding_id)
-        status = validate_status(status)
-        review = check_text((review or "").strip(), "复查意见")
-        check_transition(old.status, status, review or ("" if status == "已销号" else old.review))
-        if status == old.status and (not review or review == old.review):
-            return old
-        ts = now_iso()
-        entry = {"at": ts, "who": self.who, "action": "状态", "from": old.status, "to": status}
-        if review:
-            entry["review"] = review
-        new = Finding(
-            **{**old.__dict__, "status": status, "review": review or old.review, "history": old.history + (entry,), "updated_at": ts}
-        )
-        self._write("finding.status", old.id, old.to_dict(), new.to_dict(), lambda: self._put_finding(new, old.id))
-        return new
-
     # -- lifecycle -----------------------------------------------------------------
     def update_info(self, **fields: Any) -> None:
         """Change unit, inspectors or dates of an inspection in progress."""
@@ -576,15 +463,6 @@ class Inspection:
                 check_text(str(fields[key]), "被检查单位" if key == "unit" else "检查名称")
         old = {k: self.meta.get(k) for k in fields}
         self._write("info", "meta", old, fields, lambda: self._set_meta(**fields))
-
-    def open_conflicts(self) -> list[str]:
-        """Plain names of merge conflicts not yet resolved (finalize refuses while any remain)."""
-        out = [f"{item_label(self.checklist, c.get('code'))}的评分" for c in self.conflicts()]
-        for c in self.finding_conflicts():
-            doc = self._findings.get(str(c.get("finding")))
-            label = finding_label(self.checklist, doc.to_dict() if doc else {"description": c.get("finding")})
-            out.append(f"{label}的{c.get('label') or c.get('field')}")
-        return out
 
     def finalize(self) -> None:
         """完成: seal results and findings; further changes need :meth:`reopen`."""
@@ -618,71 +496,6 @@ class Inspection:
             raise InvalidValue("只有“已完成”的检查可以归档，请先完成检查")
         self._write("archive", "status", FINISHED, ARCHIVED, lambda: self._set_meta(status=ARCHIVED))
 
-    # -- undo / redo ------------------------------------------------------------------
-    @property
-    def _undo(self) -> UndoStack:
-        if self._undo_stack is None:
-            stack = UndoStack()
-            for e in self.storage.entries:
-                stack.feed(e)
-            self._undo_stack = stack
-        return self._undo_stack
-
-    def last_undoable(self) -> dict[str, Any] | None:
-        """The entry :meth:`undo` would revert (None if there is nothing to undo)."""
-        if not self._undo.done:
-            return None
-        e = self.storage.lookup(self._undo.done[-1])
-        return dict(e) if e else None
-
-    def last_redoable(self) -> dict[str, Any] | None:
-        """The entry :meth:`redo` would re-apply (None if there is nothing to redo)."""
-        if not self._undo.undone:
-            return None
-        e = self.storage.lookup(self._undo.undone[-1])
-        return dict(e) if e else None
-
-    def _apply_changes(self, changes: dict[str, Any]) -> None:
-        for code, doc in (changes.get("results") or {}).items():
-            self._put_result(Result.from_dict(doc) if doc else None, code)
-        for fid, doc in (changes.get("findings") or {}).items():
-            self._put_finding(Finding.from_dict(doc) if doc else None, fid)
-        if changes.get("meta"):
-            self._set_meta(**changes["meta"])
-        for name, docs in (changes.get("tables") or {}).items():
-            self._put_table(name, docs)
-
-    def undo(self) -> str | None:
-        """Revert the latest change not yet undone; the undo is itself audited.
-
-        Returns what was undone in plain Chinese, naming the item (code and title) or the
-        finding (its first words and item) and the values, e.g.
-        “已撤销：指标 1.2.3《…》的评分（2 → 未评）”; None if there is nothing to undo.
-        """
-        self._require_writable()
-        entry = self.last_undoable()
-        if entry is None:
-            return None
-        changes = inverse_changes(entry, self.storage.lookup)
-        if changes is None:
-            return None
-        self._write("undo", entry["target"], entry["new"], entry["old"], lambda: self._apply_changes(changes),
-                    undoes=entry["seq"])
-        return describe(self.checklist, entry, undo=True)
-
-    def redo(self) -> str | None:
-        """Re-apply the latest undone change (audited); None if there is nothing to redo."""
-        self._require_writable()
-        entry = self.last_redoable()
-        if entry is None:
-            return None
-        changes = entry_changes(entry, self.storage.lookup)
-        if changes is None:
-            return None
-        self._write("redo", entry["target"], entry["old"], entry["new"], lambda: self._apply_changes(changes),
-                    redoes=entry["seq"])
-        return describe(self.checklist, entry, undo=False)
-
     # -- bulk changes (merge, follow-up, import) ----------------------------------------
     def bulk_apply(
         self,
@@ -698,9 +511,9 @@ class Inspection:
         results, findings = list(results), list(findings)
         for r in results:
             self._leaf(r.code)
-            _check_result_texts(r)
+            check_result_texts(r)
         for f in findings:
-            _check_finding_texts(f)
+            check_finding_texts(f)
 
         def apply() -> None:
             for r in results:
@@ -714,90 +527,10 @@ class Inspection:
 
         self._write(action, "inspection", None, detail, apply)
 
-    def conflicts(self) -> list[dict[str, Any]]:
-        """Merge conflicts left to resolve: ``{code, candidates: [{source, by, at, result}]}``."""
-        return list(self.meta.get("conflicts") or [])
-
-    def finding_conflicts(self) -> list[dict[str, Any]]:
-        """Finding fields edited differently in merged copies:
-        ``{finding, field, label, candidates: [{source, by, at, value}]}``."""
-        return list(self.meta.get("finding_conflicts") or [])
-
-    def resolve_conflict(self, code: str, pick: int) -> Result:
-        """Resolve a merge conflict by taking candidate number ``pick`` (1-based)."""
-        self._require_writable()
-        conflicts = self.conflicts()
-        found = next((c for c in conflicts if c["code"] == code), None)
-        if found is None:
-            raise InvalidValue(f"指标 {code} 没有待处理的合并冲突")
-        candidates = found["candidates"]
-        if not 1 <= pick <= len(candidates):
-            raise InvalidValue(f"指标 {code} 有 {len(candidates)} 个候选结果，请选择 1–{len(candidates)}")
-        chosen = Result.from_dict(candidates[pick - 1]["result"])
-        remaining = [c for c in conflicts if c["code"] != code]
-
-        def apply() -> None:
-            # a candidate that cleared the result (未评) leaves none
-            self._put_result(chosen if chosen.is_scored else None, code)
-            self._set_meta(conflicts=remaining)
-
-        self._write("resolve", code, candidates, chosen.to_dict(), apply, pick=pick)
-        return chosen
-
-    def resolve_finding_conflict(self, finding_id: str, field: str, pick: int) -> Finding:
-        """Resolve a finding-field conflict of a merge by taking candidate ``pick`` (1-based)."""
-        self._require_writable()
-        conflicts = self.finding_conflicts()
-        current = self.finding(finding_id)
-        found = next((c for c in conflicts if c.get("finding") == current.id and c.get("field") == field), None)
-        if found is None:
-            raise InvalidValue(f"问题 {current.id} 的“{field}”没有待处理的合并冲突")
-        candidates = found["candidates"]
-        if not 1 <= pick <= len(candidates):
-            raise InvalidValue(f"该冲突有 {len(candidates)} 个候选值，请选择 1–{len(candidates)}")
-        value = candidates[pick - 1]["value"]
-        d = current.to_dict()
-        d[field] = value
-        ts = now_iso()
-        d["history"] = list(d.get("history") or []) + [{"at": ts, "who": self.who, "action": "处理合并冲突", "fields": [field], "pick": pick}]
-        d["updated_at"] = ts
-        chosen = Finding.from_dict(d)
-        remaining = [c for c in conflicts if c is not found]
-
-        def apply() -> None:
-            self._put_finding(chosen, current.id)
-            self._set_meta(finding_conflicts=remaining)
-
-        self._write("resolve.finding", current.id, {"field": field, "candidates": candidates}, chosen.to_dict(), apply,
-                    pick=pick, field=field)
-        return chosen
-
     # -- verification -------------------------------------------------------------------
     def verify(self, deep: bool = False) -> audit_mod.VerifyReport:
         """Replay the audit chain and check the state, snapshot and seal against it."""
         return verify_loaded(self.storage.loaded, self.checklist, deep=deep)
-
-
-def _check_result_texts(r: Result) -> None:
-    check_text(r.note, f"指标 {r.code} 的备注")
-    check_text(r.na_reason, f"指标 {r.code} 的不涉及理由")
-
-
-def _check_finding_texts(f: Finding) -> None:
-    """Every text of a finding arriving in bulk (merge, import) fits in one Excel cell."""
-    where = f"问题“{f.description[:12]}”"
-    for label, text in (("问题描述", f.description), ("整改要求", f.requirement), ("复查意见", f.review)):
-        check_text(text, f"{where}的{label}")
-    for u in f.units:
-        check_text(u, f"{where}的责任单位")
-    for ev in f.evidence:
-        check_text(ev.text, f"{where}的佐证材料说明")
-
-
-def _evidence(e: Evidence | str) -> Evidence:
-    ev = e if isinstance(e, Evidence) else Evidence(text=str(e))
-    check_text(ev.text, "佐证材料说明")
-    return ev
 
 
 from .folder import InspectionStore, InspectionSummary, read_summary, safe_filename  # noqa: E402  (re-exported)
