@@ -286,7 +286,7 @@ FIELD_NAMES = {
     "description": "问题描述", "item_code": "指标编号", "evidence": "佐证材料", "severity": "严重程度",
     "requirement": "整改要求", "units": "责任单位", "due": "整改时限", "status": "整改状态", "review": "复查意见",
     "history": "处理记录", "created_by": "记录人", "created_at": "记录时间", "updated_at": "修改时间", "origin": "原问题",
-    "provenance": "合并来源",
+    "measures": "整改措施及完成情况", "provenance": "合并来源",
 }
 
 

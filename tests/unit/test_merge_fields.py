@@ -263,3 +263,17 @@ def test_extra_data_changed_on_both_sides_takes_the_newer_and_says_so(store, spe
     with Inspection.open(tmp_path / "m.fzzf", readonly=True) as m:
         taken = "a.fzzf" if "a.fzzf" in said else "b.fzzf"
         assert m.storage.state.tables["self_results"] == [{"code": "1.1", "value": 2 if taken == "a.fzzf" else 3}]
+
+
+def test_the_units_measures_merge_like_any_other_field(copies, tmp_path: Path) -> None:
+    """整改措施及完成情况 (taken from the unit's returned 整改清单) on one laptop, 复查意见 on the other."""
+    a, b, fid = copies
+    with Inspection.open(a) as ins:
+        ins.update_finding(fid, measures="已建立合法性审查台账")
+    with Inspection.open(b) as ins:
+        ins.update_finding(fid, review="台账已抽查")
+    report = merge_inspections([a, b], tmp_path / "m.fzzf")
+    assert report.finding_conflicts == []
+    with Inspection.open(tmp_path / "m.fzzf", readonly=True) as m:
+        f = m.finding(fid)
+        assert f.measures == "已建立合法性审查台账" and f.review == "台账已抽查"
