@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -277,3 +278,53 @@ def test_the_units_measures_merge_like_any_other_field(copies, tmp_path: Path) -
     with Inspection.open(tmp_path / "m.fzzf", readonly=True) as m:
         f = m.finding(fid)
         assert f.measures == "已建立合法性审查台账" and f.review == "台账已抽查"
+
+
+def test_a_note_written_on_one_copy_is_kept(copies, tmp_path: Path) -> None:
+    """Seen: a 备注 added to an item on one laptop, the score changed on the other: the merge
+    compared scores only and kept the other copy's result, without the note."""
+    a, b, fid = copies
+    with Inspection.open(a, who="张明") as ins:
+        ins.set_note("1.1", "抽查 3 份文件")
+        ins.set_note("1.4", "未评，待补材料")  # a note on an item nobody scored
+    with Inspection.open(b, who="李华") as ins:
+        ins.set_value("1.1", 2)
+        ins.set_note("1.2", "已核对原件")
+    with Inspection.open(a, who="张明") as ins:
+        ins.set_note("1.2", "会议纪要齐全")  # both wrote a different note on 1.2
+    report = merge_inspections([a, b], tmp_path / "m.fzzf")
+    assert report.conflicts == []
+    with Inspection.open(tmp_path / "m.fzzf", readonly=True) as m:
+        assert m.result("1.1").value == 2 and m.result("1.1").note == "抽查 3 份文件"
+        assert m.result("1.4").note == "未评，待补材料" and not m.result("1.4").is_scored
+        assert set(m.result("1.2").note.split("；")) == {"已核对原件", "会议纪要齐全"} and m.result("1.2").value == 0
+
+
+def test_notes_of_separately_entered_inspections_are_kept_on_unscored_items(store, special_checklist, tmp_path) -> None:
+    a = store.create(special_checklist, "洛阳市司法局", ["张明"], who="张明")
+    b = store.create(special_checklist, "洛阳市司法局", ["李华"], who="李华")
+    a.set_note("1.3", "单位称材料在档案室")
+    b.set_value("1.3", 1)
+    a.close(), b.close()
+    merge_inspections([a.path, b.path], tmp_path / "m.fzzf")
+    with Inspection.open(tmp_path / "m.fzzf", readonly=True) as m:
+        r = m.result("1.3")
+        assert r.value == 1 and r.note == "单位称材料在档案室"
+
+
+def test_an_items_evidence_merges_three_way(store, special_checklist, tmp_path: Path) -> None:
+    from fzzf_tui.inspection import Evidence
+
+    ins = store.create(special_checklist, "洛阳市司法局", ["张明", "李华"], who="张明")
+    ins.set_value("1.1", 1)
+    ins.close()
+    a, b = tmp_path / "a.fzzf", tmp_path / "b.fzzf"
+    shutil.copy(ins.path, a), shutil.copy(ins.path, b)
+    with Inspection.open(a) as x:
+        x.bulk_apply("attach", {}, results=[dataclasses.replace(x.result("1.1"), evidence=(Evidence(text="台账照片"),))])
+    with Inspection.open(b) as y:
+        y.set_value("1.1", 2)  # the score changes on the other laptop
+    merge_inspections([a, b], tmp_path / "m.fzzf")
+    with Inspection.open(tmp_path / "m.fzzf", readonly=True) as m:
+        r = m.result("1.1")
+        assert r.value == 2 and [e.text for e in r.evidence] == ["台账照片"]
