@@ -6,6 +6,10 @@
    openpyxl's read-only mode (the cheapest library read). Target: 20,000 rows ≤ 5 s.
 2. A 1.5 MB workbook holding 80 MB of sheet XML: time to refusal and peak RSS of a fresh process,
    against a fresh process that only imports the importer. Target: < 2 s and < 200 MB.
+3. The same for Word (python-docx on lxml): a 20,000-row table (seconds, ratio per row against
+   2,500 rows); a 1.5 MB .docx holding 80 MB of document XML refused (< 2 s, < 200 MB); and the
+   largest document the checks let through (just under the 32 MB part limit, one table of many
+   paragraphs): seconds and peak RSS of a fresh process, so the bound on memory is known.
 
 Run: ``python benchmarks/table_import_bench.py`` (or ``python benchmarks/run.py table_import_bench``).
 """
@@ -67,6 +71,69 @@ def hostile_workbook(path: Path) -> Path:
             fh.write(b"</sheetData></worksheet>")
     path.write_bytes(buf.getvalue())
     return path
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _cell(text: str, span: int = 1) -> str:
+    pr = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
+    return f"<w:tc>{pr}<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def _docx_with_body(path: Path, chunks) -> Path:
+    """A real .docx (python-docx's own template) whose body is replaced by ``chunks`` of XML,
+    streamed into the zip so a large body never sits in memory here."""
+    import docx
+
+    seed = path.with_suffix(".seed.docx")
+    docx.Document().save(seed)
+    with zipfile.ZipFile(seed) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename != "word/document.xml":
+                zout.writestr(info.filename, zin.read(info))
+        with zout.open("word/document.xml", "w", force_zip64=True) as fh:
+            fh.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_W}><w:body>'.encode())
+            for chunk in chunks:
+                fh.write(chunk)
+            fh.write(b"<w:sectPr/></w:body></w:document>")
+    seed.unlink()
+    return path
+
+
+def word_table(path: Path, n: int) -> Path:
+    """The same table as :func:`one_parent_table`, as a Word table under its title paragraph."""
+    head = "".join(_cell(t) for t in ("序号", "考核内容", "分值", "评分标准", "责任单位"))
+
+    def chunks():
+        yield ("<w:p><w:r><w:t>某市法治政府建设专项督察评分表</w:t></w:r></w:p><w:tbl><w:tblPr/><w:tblGrid>"
+               + "<w:gridCol/>" * 5 + f"</w:tblGrid><w:tr>{head}</w:tr><w:tr>{_cell('一、依法行政', 5)}</w:tr>").encode()
+        for i in range(1, n + 1):
+            yield ("<w:tr>" + _cell(str(i)) + _cell(f"第{i}项考核内容，要求完整公开") + _cell("1")
+                   + _cell("每发现1处扣0.5分，扣完为止") + _cell("市司法局、市政府办公室") + "</w:tr>").encode()
+        yield b"</w:tbl>"
+
+    return _docx_with_body(path, chunks())
+
+
+def hostile_docx(path: Path, xml_mb: int, table_rows: int = 0) -> Path:
+    """``xml_mb`` MB of document XML in paragraphs of varied text (so it compresses like real
+    text, not like a zip bomb), after a small table when ``table_rows``."""
+    rnd = random.Random(2)
+    block = b"".join(
+        f"<w:p><w:r><w:t>第{rnd.getrandbits(24)}条 依法行政{rnd.getrandbits(16)}</w:t></w:r></w:p>".encode()
+        for _ in range(2000)
+    )
+
+    def chunks():
+        if table_rows:
+            rows = "".join(f"<w:tr>{_cell(str(i))}{_cell(f'督察事项{i}')}{_cell('2')}</w:tr>" for i in range(table_rows))
+            yield (f"<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
+                   f"<w:tr>{_cell('序号')}{_cell('督察事项')}{_cell('分值')}</w:tr>{rows}</w:tbl>").encode()
+        for _ in range(xml_mb * 1024 * 1024 // len(block) + 1):
+            yield block
+
+    return _docx_with_body(path, chunks())
 
 
 def time_import(path: Path, repeat: int = 3) -> float:
@@ -146,6 +213,28 @@ def main() -> None:
         print(f"   message: {refused['message']}")
         ok = refused["s"] < TARGET_REFUSE_S and refused["rss_mb"] < TARGET_REFUSE_MB and refused["message"]
         print(f"   target < {TARGET_REFUSE_S:.0f} s and < {TARGET_REFUSE_MB} MB: {'ok' if ok else 'OVER TARGET'}")
+
+        print("3. Word (.docx): the same table as a Word table, import time (median of 3)")
+        print(f"{'rows':>8} {'seconds':>8} {'µs/row':>8} {'per-row vs 2.5k':>16}")
+        base_per_row = None
+        for n in (2_500, 20_000):
+            t = time_import(word_table(root / f"w{n}.docx", n))
+            per_row = t / n
+            base_per_row = base_per_row or per_row
+            print(f"{n:>8} {t:>8.2f} {per_row * 1e6:>8.0f} {per_row / base_per_row:>16.2f}")
+            if n == 20_000:
+                print(f"   20,000 rows: {t:.2f} s (target ≤ {TARGET_20K:.0f} s): {'ok' if t <= TARGET_20K else 'OVER TARGET'}")
+        bomb = hostile_docx(root / "hostile.docx", 80)
+        refused = child(str(bomb))
+        print(f"   {bomb.stat().st_size / 1024 / 1024:.1f} MB .docx with 80 MB of XML: refusal {refused['s']:.2f} s, "
+              f"peak RSS {refused['rss_mb']:.0f} MB (ratio {refused['rss_mb'] / bare['rss_mb']:.2f}); {refused['message']}")
+        ok = refused["s"] < TARGET_REFUSE_S and refused["rss_mb"] < TARGET_REFUSE_MB and refused["message"]
+        print(f"   target < {TARGET_REFUSE_S:.0f} s and < {TARGET_REFUSE_MB} MB: {'ok' if ok else 'OVER TARGET'}")
+        largest = hostile_docx(root / "largest.docx", 31, table_rows=20)
+        got = child(str(largest))
+        print(f"   largest accepted: {largest.stat().st_size / 1024 / 1024:.1f} MB .docx, 31 MB of XML: "
+              f"{got['s']:.2f} s, peak RSS {got['rss_mb']:.0f} MB (ratio {got['rss_mb'] / bare['rss_mb']:.2f})"
+              f"{'; refused: ' + got['message'] if got['message'] else ''}")
 
 
 if __name__ == "__main__":
