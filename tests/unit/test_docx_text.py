@@ -83,3 +83,18 @@ def test_a_table_typed_with_tracked_changes_imports(tmp_path: Path) -> None:
     assert (c.title, c.type, c.total) == ("2026年安全生产执法专项督察评分表", "专项督察", 10)
     assert [(i.code, i.title, i.points, i.method) for i in c.walk()] == [
         ("1", "执法检查", 10, ""), ("1.1", "制定年度执法计划", 6, "itemized"), ("1.2", "现场检查记录", 4, "deduction")]
+
+
+def test_a_cell_inside_a_content_control_is_read(tmp_path: Path) -> None:
+    """Forms made in Word wrap a cell's paragraph in a content control (w:sdt)."""
+    path = _with_tracked_header(tmp_path / "表.docx")
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    xml = parts["word/document.xml"].decode()
+    old = "<w:p><w:r><w:t>6分</w:t></w:r></w:p>"
+    assert xml.count(old) == 1
+    parts["word/document.xml"] = xml.replace(old, f"<w:sdt><w:sdtPr/><w:sdtContent>{old}</w:sdtContent></w:sdt>").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    assert import_table(path).checklist.item("1.1").points == 6

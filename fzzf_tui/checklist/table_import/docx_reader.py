@@ -80,15 +80,15 @@ def _paragraph_text(p: Any) -> str:
 
 
 def _cell_text(tc: Any) -> str:
-    """A cell's paragraphs, one per line (tables nested in a cell are read as text too)."""
+    """A cell's paragraphs, one per line (tables nested in a cell are read as text too, and
+    content controls (w:sdt) opened)."""
     lines = []
-    for child in tc.iterchildren():
-        tag = _local(child.tag)
-        if tag == "p":
+    for child in _body_blocks(tc):
+        if _local(child.tag) == "p":
             lines.append(_paragraph_text(child))
-        elif tag == "tbl":
-            for tr in child.tr_lst:
-                lines.append(" ".join(_cell_text(inner) for inner in tr.tc_lst))
+        else:
+            for tr in child.iterchildren(_W + "tr"):
+                lines.append(" ".join(_cell_text(inner) for inner in tr.iterchildren(_W + "tc")))
     return "\n".join(lines).strip()
 
 
