@@ -13,8 +13,8 @@ from ...inspection import conditions as na
 
 Run = Callable[[Callable[[Inspection], Any], bool], "str | None"]
 TITLE = "被检查单位属于哪种情形？"
-NOTE = ("选定后，清单原文标注该情形不涉及的全部指标（具体措施上的标注适用于其下各项）一次标记为不涉及，"
-        "理由为原文标注；已评分或已是不涉及的指标不改动。按 ^z 可一次撤销。")
+NOTE = ("原文标注该情形不涉及的指标（标在具体措施上的含其下各项）一次标记为不涉及，理由为原文标注。"
+        "已评分或已是不涉及的不改动；按 ^z 一次撤销。")
 
 
 def choices(ins: Inspection) -> list[tuple[str, str]]:
