@@ -414,7 +414,7 @@ def add_commands(cli: click.Group) -> None:
             ins.finalize()
             report = ins.score()
         score = format_points(report.total) if report.has_value else "未评"
-        click.echo(f"检查已完成并封存，得分 {score}，等次 {report.grade_text}")
+        click.echo(f"检查已完成并封存，得分 {score}，等次 {report.grade_label}")
 
     @cli.command(name="reopen")
     @click.argument("inspection")

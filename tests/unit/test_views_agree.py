@@ -123,3 +123,12 @@ def test_the_consolidation_ranks_nothing_unfinished_and_says_why_the_grade(vetoe
     comparison = [list(r) for r in wb["分项对比"].iter_rows(values_only=True)]
     unit_row = next(r for r in comparison if "某县政府" in r)
     assert unit_row[2:5] == [0.0245, 0.1568, "未评"]
+
+
+def test_finalize_says_the_grade_as_the_list_does(vetoed) -> None:
+    from fzzf_tui.ui.screens.lifecycle import finalize_message
+
+    ins, _ = vetoed
+    assert "等次 不合格（一票否决）。" in finalize_message(ins)
+    ins.close()
+    assert "检查已完成并封存，得分 24.5，等次 不合格（一票否决）" in run("finalize", ins.id)

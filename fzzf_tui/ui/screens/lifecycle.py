@@ -31,7 +31,7 @@ def finalize_message(ins: Inspection) -> str:
     completion = "—" if r.completion is None else f"{r.completion * 100:.2f}%"
     if r.completion_threshold is not None:
         completion += f"（清单要求 {r.completion_threshold * 100:.0f}%）"
-    lines.append(f"完成度 {completion}；得分 {fmt_points(r.total) if r.has_value else '未评'}，等次 {r.grade_text}。")
+    lines.append(f"完成度 {completion}；得分 {fmt_points(r.total) if r.has_value else '未评'}，等次 {r.grade_label}。")
     if r.unscored:
         lines.append(f"注意：还有 {r.unscored} 项未评：未评项不得分，且不评定等次。")
     if r.ready is False:
