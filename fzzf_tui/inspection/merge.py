@@ -8,13 +8,16 @@ three-way: a result, or a field of a finding, changed in one copy is taken; chan
 different values in several copies it is a conflict. Without a common base (inspections
 entered separately by different inspectors) results that differ are conflicts.
 
-* Results: agreeing values are combined (notes joined); a conflict is listed with each
-  candidate and left without a result until someone picks one
-  (``Inspection.resolve_conflict``).
+* Results: an item's score, 备注 and 佐证材料 merge separately. Scores that agree are
+  combined; a conflict is listed with each candidate and left without a result until someone
+  picks one (``Inspection.resolve_conflict``). Different notes are joined, never dropped.
 * Findings sharing an id are merged field by field; a conflicting field keeps the base value
   (or the first copy's) and is listed in ``meta.finding_conflicts`` until resolved
-  (``Inspection.resolve_finding_conflict``). Evidence from every copy is kept, histories are
-  combined.
+  (``Inspection.resolve_finding_conflict``). Evidence added in any copy is kept, a piece
+  removed in one copy stays removed; histories are combined. A finding removed in one copy and
+  untouched in the others is removed (and said); edited elsewhere it is kept (and said).
+* Meta fields and extra tables beyond the usual ones (the checklist's plugin, a campaign link,
+  the unit's 自查 layer) are carried over, three-way for copies.
 * Identical findings — the same item and the same text recorded by two inspectors under
   different ids — become one finding that keeps the others' id, recorder and time as
   ``provenance``; fields they disagree on become conflicts.
