@@ -29,10 +29,10 @@ from ..widgets.item_detail import ItemDetail, render_item
 from ..widgets.status_header import StatusHeader
 from . import na_profile
 
+from .inspection_nav import FILTER_NAMES, FILTERS, NavigationMixin
 from .inspection_records import RecordsMixin
+from .inspection_follow import FollowMixin
 
-FILTERS = (("all", "全部"), ("todo", "未评"), ("issue", "有问题"), ("na", "不涉及"), ("differ", "自评不一致"))
-FILTER_NAMES = dict(FILTERS)
 SCORING_ACTIONS = {
     "score_digit", "case_add", "case_remove", "not_applicable", "note", "clear", "add_finding",
 }
@@ -52,7 +52,7 @@ def save_error_text(exc: BaseException) -> str:
     return f"保存失败：{exc}"
 
 
-class InspectionScreen(RecordsMixin, Screen):
+class InspectionScreen(NavigationMixin, RecordsMixin, FollowMixin, Screen):
     """Score one inspection."""
 
     BINDINGS = keymap.INSPECTION
@@ -226,39 +226,6 @@ class InspectionScreen(RecordsMixin, Screen):
         if self.filter != "all":
             stats += f"  [筛选:{FILTER_NAMES[self.filter]}]"
         header.set_stats(stats)
-
-    # -- read-only view: follow the editing instance --------------------------------------
-    _file_stamp: tuple = ()
-    _refreshed_at = ""
-
-    def _stamp(self) -> tuple:
-        """What changes when the file is saved (size, mtime, inode: an atomic replace or an append)."""
-        try:
-            st = self.inspection.path.stat()
-        except OSError:
-            return ()
-        return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-    def poll_other_instance(self) -> bool:
-        """Re-read the file if the other instance saved since we last looked. True if it did."""
-        if self._inspection_closed or not self.inspection.readonly:
-            return False
-        stamp = self._stamp()
-        if not stamp or stamp == self._file_stamp:
-            return False
-        try:
-            fresh = Inspection.open(self.inspection.path, readonly=True)
-        except (FzzfError, OSError):
-            return False  # caught mid-save or unreadable for now: try again at the next tick
-        self._file_stamp = stamp
-        old, self.inspection = self.inspection, fresh
-        self.app.untrack(old)
-        old.close()
-        self.app.track(fresh)
-        self._refreshed_at = self.app.now_text()
-        self.after_change()
-        self._update_banner()
-        return True
 
     def _update_banner(self) -> None:
         banner = self.query_one("#ins-banner", Static)
@@ -598,120 +565,7 @@ class InspectionScreen(RecordsMixin, Screen):
             answered,
         )
 
-    # -- navigation ----------------------------------------------------------------------
-    def _next_code(self, start: str | None, want: Callable[[str], bool], step: int = 1) -> str | None:
-        """The next leaf (in checklist order, wrapping) shown in the tree and matching ``want``."""
-        n = len(self._order)
-        if n == 0:
-            return None
-        i = self._pos.get(start, -1 if step > 0 else n) if start else (-1 if step > 0 else n)
-        nodes = self.checklist_tree.nodes
-        for k in range(1, n + 1):
-            code = self._order[(i + step * k) % n]
-            if code in nodes and self.checklist.item(code).is_leaf and want(code):
-                return code
-        return None
-
-    def _jump_unscored(self, step: int) -> None:
-        code = self._next_code(self.checklist_tree.cursor_code, lambda c: not self._is_scored(c), step)
-        if code is None:
-            if self.report.scored >= self.report.leaves:
-                self.notify("全部指标已评定", title="完成")
-            else:
-                self.notify("当前筛选下没有未评指标，按 v 切换筛选", severity="warning")
-            return
-        self.checklist_tree.select_code(code)
-
-    def action_next_unscored(self) -> None:
-        item = self._leaf()
-        self._jump_unscored(1)
-        if item is not None and item.method == "yesno" and self.writable and not self._is_scored(item.code):
-            # Someone used to the old keys may have meant 否: say that n only moved on.
-            self.notify(
-                f"n 只移到下一未评，{item.code} 仍未评。{scoring_keys.options_text(item, self.digit_key)}",
-                timeout=4,
-            )
-
-    def action_prev_unscored(self) -> None:
-        self._jump_unscored(-1)
-
-    def goto(self, code: str) -> None:
-        """Put the cursor on ``code``, leaving a filter that hides it."""
-        if code not in self.checklist_tree.nodes:
-            self.set_filter("all")
-        self.checklist_tree.select_code(code)
-        self.checklist_tree.focus()
-
-    def action_search(self) -> None:
-        from .search import SearchScreen
-
-        def chosen(code: str | None) -> None:
-            if code:
-                self.goto(code)
-
-        self.app.push_screen(SearchScreen(self.checklist), chosen)
-
-    def set_filter(self, mode: str) -> bool:
-        if mode != "all" and not any(self._matches_filter(leaf.code, mode) for leaf in self.checklist.leaves()):
-            self.notify(f"没有“{FILTER_NAMES[mode]}”的指标", severity="warning")
-            return False
-        current = self.checklist_tree.cursor_code
-        self.filter = mode
-        visible = None if mode == "all" else (lambda code: self._matches_filter(code, mode))
-        self.checklist_tree.build(self.compute_views(), visible)
-        target = current if current in self.checklist_tree.nodes else next(iter(self.checklist_tree.visible_leaf_codes()), None)
-        if target:
-            self.call_after_refresh(self.checklist_tree.select_code, target)
-        self._update_header()
-        return True
-
-    def action_cycle_filter(self) -> None:
-        modes = [m for m, _ in FILTERS]
-        i = modes.index(self.filter)
-        for k in range(1, len(modes) + 1):
-            mode = modes[(i + k) % len(modes)]
-            if mode == "all" or any(self._matches_filter(leaf.code, mode) for leaf in self.checklist.leaves()):
-                self.set_filter(mode)
-                self.notify(f"筛选：{FILTER_NAMES[mode]}", timeout=2)
-                return
-
-    # -- undo / retry / leave -----------------------------------------------------------------
-    def _last_redoable(self) -> Any:
-        finder = getattr(self.inspection, "last_redoable", None)
-        return finder() if finder is not None else None
-
-    def _undo_redo(self, verb: str) -> None:
-        why = self.refusal(verb, (), thorough=True)
-        if why:
-            self.notify(why, severity="warning", timeout=3)
-            return
-        change = self.inspection.undo if verb == "undo" else self.inspection.redo
-        if self.perform(change, label="撤销" if verb == "undo" else "重做") is not None:
-            return
-        entry = self.inspection.audit()[-1]
-        message = self._last_value or ("已撤销" if verb == "undo" else "已重做")
-        self.notify(message, title="撤销" if verb == "undo" else "重做", timeout=5, markup=False)
-        code = self._item_of(entry)
-        if code:
-            self.goto(code)
-
-    def _item_of(self, entry: dict[str, Any]) -> str | None:
-        """The leaf an undo/redo touched (a finding's item for a finding)."""
-        target = entry.get("target")
-        if target and self.checklist.has_item(target) and self.checklist.item(target).is_leaf:
-            return target
-        for side in ("new", "old"):
-            value = entry.get(side)
-            if isinstance(value, dict) and value.get("item_code") and self.checklist.has_item(value["item_code"]):
-                return value["item_code"]
-        return None
-
-    def action_undo(self) -> None:
-        self._undo_redo("undo")
-
-    def action_redo(self) -> None:
-        self._undo_redo("redo")
-
+    # -- retry / leave ---------------------------------------------------------------------
     def action_retry(self) -> None:
         if self.retry is not None:
             label, change = self.retry
@@ -726,50 +580,6 @@ class InspectionScreen(RecordsMixin, Screen):
     def action_back(self) -> None:
         self.close_inspection()
         self.app.go_home()
-
-    # -- command palette -------------------------------------------------------------------
-    def palette_commands(self) -> list[tuple[str, Callable[[], Any], str]]:
-        out: list[tuple[str, Callable[[], Any], str]] = []
-        for mode, name in FILTERS:
-            out.append((f"筛选：{name}", lambda m=mode: self.set_filter(m), f"只显示{name}的指标" if mode != "all" else "显示全部指标"))
-        for item in self.checklist.items:
-            out.append((f"跳转：{item.code} {item.title}", lambda c=item.code: self.goto(c), "跳到该部分"))
-        item = self._leaf()
-        if item is not None and self.writable:
-            for i, (_, name) in enumerate(scoring_keys.options(item), 1):
-                out.append((f"评分：{name}", lambda d=i: self.action_score_digit(d),
-                            f"{item.code} 评为“{name}”（按键 {self.digit_key(i)}）"))
-        if self.writable:
-            out += na_profile.palette_entry(self.inspection, self.mark_by_condition)
-            out.append((f"切换评分人（现为 {self.inspection.who}）", self.change_scorer,
-                        "之后的评分、问题和修改记在所选人员名下"))
-        settings = getattr(self.app, "settings", None)
-        if settings is not None:
-            state = "开" if settings.auto_advance else "关"
-            out.append((f"设置：评分后自动跳到下一未评（现为{state}）", self.toggle_auto_advance,
-                        "评完一项后光标自动移到下一未评指标；再选一次切换"))
-        return out
-
-    def mark_by_condition(self) -> None:
-        na_profile.mark_by_condition(self.app, self.inspection, lambda op, in_form: self.perform(
-            lambda: op(self.inspection), in_form=in_form, label="按情形标记不涉及"))
-
-    def change_scorer(self) -> None:
-        from .scorer_choice import choose_scorer
-
-        def done(ok: bool) -> None:
-            self._update_header()
-            if ok:
-                self.notify(f"评分人：{self.inspection.who}", timeout=3)
-
-        choose_scorer(self.app, self.inspection, done, ask=True)
-
-    def toggle_auto_advance(self) -> None:
-        settings = self.app.settings
-        settings.auto_advance = not settings.auto_advance
-        problem = settings.save()
-        state = "开" if settings.auto_advance else "关"
-        self.notify(problem or f"评分后自动跳到下一未评：{state}", severity="warning" if problem else "information", timeout=4)
 
 
 def _parse_action(action: str) -> tuple[str, tuple[object, ...]]:

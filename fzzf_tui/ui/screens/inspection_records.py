@@ -147,3 +147,40 @@ class RecordsMixin:
 
         self.app.push_screen(ItemEvidenceDialog(title, lambda: self.item_files(code), add, remove, self.writable,
                                                 f"选择佐证材料文件  {code} {truncate(item.title, 24)}"))
+
+    # -- undo / redo ------------------------------------------------------------------------------
+    def _last_redoable(self) -> Any:
+        finder = getattr(self.inspection, "last_redoable", None)
+        return finder() if finder is not None else None
+
+    def _undo_redo(self, verb: str) -> None:
+        why = self.refusal(verb, (), thorough=True)
+        if why:
+            self.notify(why, severity="warning", timeout=3)
+            return
+        change = self.inspection.undo if verb == "undo" else self.inspection.redo
+        if self.perform(change, label="撤销" if verb == "undo" else "重做") is not None:
+            return
+        entry = self.inspection.audit()[-1]
+        message = self._last_value or ("已撤销" if verb == "undo" else "已重做")
+        self.notify(message, title="撤销" if verb == "undo" else "重做", timeout=5, markup=False)
+        code = self._item_of(entry)
+        if code:
+            self.goto(code)
+
+    def _item_of(self, entry: dict[str, Any]) -> str | None:
+        """The leaf an undo/redo touched (a finding's item for a finding)."""
+        target = entry.get("target")
+        if target and self.checklist.has_item(target) and self.checklist.item(target).is_leaf:
+            return target
+        for side in ("new", "old"):
+            value = entry.get(side)
+            if isinstance(value, dict) and value.get("item_code") and self.checklist.has_item(value["item_code"]):
+                return value["item_code"]
+        return None
+
+    def action_undo(self) -> None:
+        self._undo_redo("undo")
+
+    def action_redo(self) -> None:
+        self._undo_redo("redo")
