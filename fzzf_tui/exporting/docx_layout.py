@@ -113,6 +113,7 @@ class OfficialDocument:
         pf.space_before = pf.space_after = Pt(0)
         if pitch is None:
             pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            pf.space_before = pf.space_after = Pt(2)  # air inside the table's cells
             # not on the page's 28.95 pt line grid: table text is set solid, in its own size
             snap = OxmlElement("w:snapToGrid")
             snap.set(qn("w:val"), "0")

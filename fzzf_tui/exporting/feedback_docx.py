@@ -33,6 +33,13 @@ FINISHED = ("已完成", "已归档")
 MISSING = "待明确"
 
 
+def activity(kind: str) -> str:
+    """What the team did, for the opening sentence: 专项督察, 年度考核, 示范创建评估检查, …检查."""
+    if kind == "示范创建":
+        return "示范创建评估检查"
+    return kind if kind.endswith(("督察", "考核", "检查", "评估")) else f"{kind}检查"
+
+
 def score_sentence(report: Any, finished: bool) -> str:
     """得分与等次 in one sentence (used by the 反馈意见书 and, per unit, by the 通报)."""
     if not report.has_value:
@@ -81,8 +88,8 @@ def build_feedback(data: InspectionData, issuer: str = "", today: date | None = 
     doc = OfficialDocument(template)
     doc.title(f"关于{data.unit}法治政府建设{data.type}情况的反馈意见")
     doc.addressee(f"{data.unit}：")
-    doc.para(f"根据法治政府建设督察工作安排，{team}于{chinese_date(data.date)}对你单位法治政府建设情况进行了{data.type}。"
-             "现将检查情况反馈如下。")
+    doc.para(f"根据法治政府建设督察工作安排，{team}于{chinese_date(data.date)}对你单位法治政府建设情况进行了"
+             f"{activity(data.type)}。现将检查情况反馈如下。")
 
     doc.heading("一、基本情况")
     version = meta.get("checklist_version", data.checklist.version)
