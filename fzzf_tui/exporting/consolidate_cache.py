@@ -61,11 +61,13 @@ def file_digest(path: Path) -> str:
 
 def report_to_dict(report: ScoreReport, codes: Any = None) -> dict[str, Any]:
     """The report as JSON-ready data; ``codes``: keep only these nodes (consolidation reads the
-    top-level sections only, and scoring nodes are most of the size)."""
-    d = dataclasses.asdict(report)
-    if codes is not None:
-        keep = set(codes)
-        d["nodes"] = {code: n for code, n in d["nodes"].items() if code in keep}
+    top-level sections only, and converting every scoring node would cost more than scoring)."""
+    d = {f.name: getattr(report, f.name) for f in dataclasses.fields(ScoreReport)}
+    nodes = report.nodes if codes is None else {c: report.nodes[c] for c in codes if c in report.nodes}
+    d["nodes"] = {code: dataclasses.asdict(n) for code, n in nodes.items()}
+    d["overrides"] = [dataclasses.asdict(o) for o in report.overrides]
+    d["provisional"] = list(report.provisional)
+    d["extra"] = json.loads(json.dumps(report.extra))  # a copy; fails (no cache) if not JSON data
     return d
 
 
