@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -59,24 +58,12 @@ from .forms import (
     points_text,
     self_fingerprint,
 )
+from ..exporting.cells import cell_text as _text
 from .store import Campaign
 
 MAX_ROWS = 20_000  # a checklist has a few hundred items; a form is never longer than this
 IDENTITY_CELLS = (("A", "编号"), ("B", "指标内容"), ("C", "填写方式"), ("D", "满分"))
 NO_WORDS = ("", "否")
-
-
-def _text(value: Any) -> str:
-    """A cell value as comparable text (dates ISO, 12.0 as 12, line ends normalised)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _short(text: str, limit: int = 30) -> str:

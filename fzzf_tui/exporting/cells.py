@@ -324,3 +324,16 @@ def print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None, f
         ws.oddFooter.left.text = footer.replace("&", "&&")
         ws.oddFooter.left.font = BODY_FONT
         ws.oddFooter.left.size = FOOTER_SIZE
+
+
+def cell_text(value: Any) -> str:
+    """A cell value read back from a workbook as comparable text (dates ISO, 12.0 as 12, line ends normalised)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()

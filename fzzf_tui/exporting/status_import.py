@@ -38,6 +38,7 @@ from typing import Any
 from ..errors import ExportError, FzzfError, InspectionError, InvalidValue
 from ..inspection import STATUSES, Finding, Inspection, InspectionStore
 from ..inspection.findings import status_path
+from .cells import cell_text as _text
 from .cells import clean_text, to_date
 from .xlsx import (
     FINGERPRINT_FIELDS,
@@ -78,19 +79,6 @@ LAYOUTS = {
     XLSX_FORMAT: Layout(XLSX_FORMAT, status=6, measures=7, review=8, id=9, fingerprint=10),
     XLSX_FORMAT_V1: Layout(XLSX_FORMAT_V1, status=6, measures=7, review=None, id=8, fingerprint=9),
 }
-
-
-def _text(value: Any) -> str:
-    """A cell value as comparable text (dates ISO, 12.0 as 12, line ends normalised)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _as_date(value: Any) -> date | None | str:
