@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable
 from tinydb import TinyDB
 
 from ..checklist.loading import checklist_from_dict
+from ..checklist.snapshot import checklist_from_snapshot
 from ..checklist.model import Checklist, canonical_json, snapshot_hash
 from ..errors import CorruptInspection, InspectionError, InvalidValue, ReadOnlyInspection
 from ..fileio import check_text, remove_stale_temps
@@ -80,17 +81,23 @@ _SNAPSHOTS: dict[str, Checklist] = {}  # built checklists by snapshot hash (they
 _SNAPSHOTS_KEPT = 4
 
 
-def _snapshot_checklist(text: str, where: str) -> Checklist:
+def _snapshot_checklist(text: str, where: str, trusted: bool = False) -> Checklist:
     """The checklist of a stored snapshot, built once per process for each distinct snapshot.
 
     The snapshot is stored in canonical JSON, so its SHA-256 is the content hash: checking the
-    string is enough (and much cheaper than re-serialising the tree).
+    string is enough (and much cheaper than re-serialising the tree). ``trusted``: the file is
+    one this machine wrote or verified, so its snapshot passed validation when it was made and
+    is rebuilt without validating it again (``checklist/snapshot.py``); the caller still checks
+    the hash against the inspection's record.
     """
     stored_hash = snapshot_hash(text)
     cached = _SNAPSHOTS.get(stored_hash)
     if cached is not None and not _PARANOID:
         return cached
-    checklist = checklist_from_dict(json.loads(text), where)
+    if trusted and not _PARANOID:
+        checklist = checklist_from_snapshot(json.loads(text), where)
+    else:
+        checklist = checklist_from_dict(json.loads(text), where)
     if _PARANOID and canonical_json(checklist.to_dict()) != text:
         stored_hash = ""
     object.__setattr__(checklist, "_hash", stored_hash)
@@ -135,9 +142,10 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
                 remove_stale_temps(self.path.parent)  # ours only ever: their writers are dead
             self.storage = JournalStorage(self.path, readonly=readonly)
             self.db = TinyDB(storage=lambda: self.storage)  # type: ignore[arg-type]
-            self._load()
+            trusted = trust.is_trusted(self.path, self.storage.loaded.image.sha256)
+            self._load(trusted)
             self.storage.derive = self._derived
-            if not trust.is_trusted(self.path, self.storage.loaded.image.sha256):
+            if not trusted:
                 report = self.verify(deep=True)
                 if not report.ok:
                     raise TamperedInspection(
@@ -157,7 +165,7 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
     def open(cls, path: str | os.PathLike[str], readonly: bool = False, who: str | None = None) -> "Inspection":
         return cls(Path(path), readonly=readonly, who=who)
 
-    def _load(self) -> None:
+    def _load(self, trusted: bool = False) -> None:
         loaded = self.storage.loaded
         meta = loaded.state.meta
         if not meta or not loaded.checklist_doc:
@@ -167,7 +175,7 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
             raise CorruptInspection(f"不是 fzzf 检查文件（格式标记不符）：{self.path}")
         snap = loaded.checklist_doc
         try:
-            self.checklist: Checklist = _snapshot_checklist(snap["json"], f"{self.path} 中的清单快照")
+            self.checklist: Checklist = _snapshot_checklist(snap["json"], f"{self.path} 中的清单快照", trusted)
         except Exception as exc:  # noqa: BLE001
             raise CorruptInspection(f"检查文件中的清单快照无法读取：{self.path}（{exc}）") from None
         if self.checklist.content_hash != meta.get("checklist_hash"):
