@@ -93,9 +93,11 @@ class InspectionLock:
             # We hold the OS lock, so its previous holder is gone: a stale lock from a crash.
             self.recovered_from = previous
         try:
-            atomic_write_bytes(self.info_path, json.dumps(mine, ensure_ascii=False).encode("utf-8"))
+            # not fsynced: the note is informative only (an unreadable one reads as no note);
+            # the OS lock is what protects the file
+            atomic_write_bytes(self.info_path, json.dumps(mine, ensure_ascii=False).encode("utf-8"), durable=False)
         except OSError:
-            pass  # the note is informative only; the OS lock is what protects the file
+            pass
 
     def release(self) -> None:
         if self._lock.is_locked:
