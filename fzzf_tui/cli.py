@@ -14,6 +14,7 @@ from . import cli_zh
 from .cli_doctor import show_version
 from .errors import FzzfError
 from .plugins import get_plugins, set_timeout_reporter
+from .startup import resume_gc
 
 
 def echo_json(data: Any) -> None:
@@ -89,9 +90,15 @@ def cli(ctx: click.Context, data_dir: Path | None, plugins_dirs: tuple[Path, ...
         from .ui.app import run_app
 
         set_timeout_reporter(None)  # the TUI shows them in its log and a notification
-        run_app()
+        run_app()  # collection resumes at the first frame
     else:
+        if ctx.invoked_subcommand not in TUI_COMMANDS:
+            resume_gc()  # paused by the entry point while modules loaded (startup.py)
         set_timeout_reporter(warn)
+
+
+# Sub-commands that open the TUI: collection stays paused until its first frame (startup.py).
+TUI_COMMANDS = frozenset({"open", "demo"})
 
 
 def warn(line: str) -> None:

@@ -17,6 +17,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from .. import locations
+from ..startup import resume_gc
 from ..errors import FzzfError, InspectionLocked
 from ..inspection import Inspection, InspectionStore
 from . import keymap
@@ -28,6 +29,17 @@ def _commands():
     from .commands import FzzfCommands
 
     return FzzfCommands
+
+
+class HomeStandIn(Screen):
+    """The bottom of the screen stack while the app starts on an inspection: the first time it
+    would be shown, the real home screen (the list) is pushed over it instead."""
+
+    def on_screen_resume(self) -> None:
+        if self.app.screen is self:  # not while still covered by the start-up inspection
+            from .screens.home import HomeScreen
+
+            self.app.push_screen(HomeScreen())
 
 
 class FzzfApp(App):
@@ -79,11 +91,14 @@ class FzzfApp(App):
 
     # -- start-up -----------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
+        # Started on an inspection (``fzzf open`` / benchmarks): an empty stand-in takes the home
+        # screen's place until the user goes back to it, so the first frame is the inspection's
+        # alone (the list and its widgets are not even imported before).
+        if self.open_path is not None:
+            return HomeStandIn()
         from .screens.home import HomeScreen
 
-        # Started on an inspection (``fzzf open`` / benchmarks): the home screen stays empty
-        # until the user goes back to it, so the first frame is the inspection's alone.
-        return HomeScreen(deferred=self.open_path is not None)
+        return HomeScreen()
 
     def on_mount(self) -> None:
         if self.open_path is not None:
@@ -95,9 +110,7 @@ class FzzfApp(App):
 
     def _ensure_home(self) -> None:
         # The start-up inspection could not be opened (or waits on a dialog): show the list.
-        from .screens.home import HomeScreen
-
-        if len(self.screen_stack) == 1 and isinstance(self.screen, HomeScreen) and not self.screen.built:
+        if len(self.screen_stack) == 1 and isinstance(self.screen, HomeStandIn):
             self.screen.post_message(events.ScreenResume())
 
     def go_home(self) -> None:
@@ -181,6 +194,7 @@ class FzzfApp(App):
 
     def screen_ready(self, screen: Screen) -> None:
         """Called when a screen's first frame is on the terminal (benchmarks hook in here)."""
+        resume_gc()  # paused by the ``fzzf`` entry point until the first frame (startup.py)
         if not self.plugins_loaded:
             # Only now: loading every plugin's checklists is not needed for the first frame,
             # and a thread started earlier would compete with it for the interpreter.
@@ -285,4 +299,7 @@ class FzzfApp(App):
 
 def run_app(open_path: str | os.PathLike[str] | None = None) -> None:
     """Run the TUI on the data dir from the environment (``FZZF_HOME`` or the default)."""
-    FzzfApp(open_path=open_path).run()
+    try:
+        FzzfApp(open_path=open_path).run()
+    finally:
+        resume_gc()

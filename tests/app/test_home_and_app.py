@@ -9,6 +9,7 @@ from pathlib import Path
 from fzzf_tui.inspection import ARCHIVED, FINISHED, IN_PROGRESS
 from fzzf_tui.plugins import Plugins
 from fzzf_tui.ui import keymap
+from fzzf_tui.ui.app import HomeStandIn
 from fzzf_tui.ui.screens import lifecycle
 from fzzf_tui.ui.screens.help import HelpScreen
 from fzzf_tui.ui.screens.home import HomeScreen
@@ -113,12 +114,13 @@ async def test_started_on_inspection_escape_builds_home(make_app, store, special
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot, 3)
         assert isinstance(app.screen, InspectionScreen)
-        home_screen = app.screen_stack[0]
-        assert isinstance(home_screen, HomeScreen) and not home_screen.built  # not built behind it
+        stand_in = app.screen_stack[0]
+        assert isinstance(stand_in, HomeStandIn)  # the list is not built behind it
+        assert not stand_in.children
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is home_screen and home_screen.built
-        assert home_screen.shown[0].path == path
+        assert isinstance(app.screen, HomeScreen) and app.screen_stack == [stand_in, app.screen]
+        assert app.screen.shown[0].path == path
 
 
 async def test_start_on_unreadable_file_shows_home_with_error(make_app, store, tmp_path) -> None:
@@ -128,7 +130,7 @@ async def test_start_on_unreadable_file_shows_home_with_error(make_app, store, t
     app = make_app(open_path=bad)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot, 3)
-        assert isinstance(app.screen, HomeScreen) and app.screen.built
+        assert isinstance(app.screen, HomeScreen) and app.screen.query("#home-table")
         assert any("无法读取" in n.message or "损坏" in n.message for n in app._notifications)
 
 

@@ -32,10 +32,8 @@ STATUS_FILTERS = ("全部", "进行中", "已完成", "已归档")
 class HomeScreen(Screen):
     BINDINGS = keymap.HOME
 
-    def __init__(self, deferred: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__(id="home-screen")
-        # deferred: the app starts on an inspection; build the list when first shown.
-        self.built = not deferred
         self.summaries: list[InspectionSummary] = []
         self.shown: list[InspectionSummary] = []
         self.sort_key = "updated"
@@ -43,10 +41,6 @@ class HomeScreen(Screen):
         self.status_filter = "全部"
 
     def compose(self) -> ComposeResult:
-        if self.built:
-            yield from self._widgets()
-
-    def _widgets(self) -> ComposeResult:
         with Horizontal(classes="header-bar"):
             yield Static("法治政府建设督察 · 检查列表", id="home-title")
             yield Static(id="home-count")
@@ -58,22 +52,11 @@ class HomeScreen(Screen):
         yield KeyBar(classes="key-bar")
 
     def on_mount(self) -> None:
-        if self.built:
-            self._start()
-
-    def _start(self) -> None:
         self.reload()
         self.query_one(InspectionTable).focus()
         self.call_after_refresh(self.app.screen_ready, self)
 
-    async def on_screen_resume(self) -> None:
-        if not self.built:
-            if self.app.screen is not self:
-                return  # still covered by the inspection the app started on
-            self.built = True
-            await self.recompose()
-            self._start()
-            return
+    def on_screen_resume(self) -> None:
         self.reload()
 
     # -- data -------------------------------------------------------------------------

@@ -81,7 +81,9 @@ class InspectionScreen(NavigationMixin, RecordsMixin, FollowMixin, Screen):
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="ins-header", classes="header-bar")
         yield Static(id="ins-banner", markup=False)
-        with Horizontal(id="ins-main"):
+        # stacked from the start on a narrow terminal: toggling it after mount restyles the tree
+        stacked = "-stacked" if 0 < self.app.size.width < self.STACK_BELOW else ""
+        with Horizontal(id="ins-main", classes=stacked):
             yield ChecklistTree(self.checklist, id="tree")
             yield ItemDetail(id="detail")
         yield KeyBar(classes="key-bar")

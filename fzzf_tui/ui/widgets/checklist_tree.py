@@ -189,6 +189,11 @@ class ChecklistTree(Tree[str]):
             self.center_scroll = False
 
     # -- rendering --------------------------------------------------------------------
+    def process_label(self, label) -> Text:
+        # Labels are drawn by render_label from the node's item; the stored label is only the
+        # code (one line already), so Tree's markup parse and line split are skipped.
+        return label if isinstance(label, Text) else Text(str(label))
+
     def get_label_width(self, node: TreeNode[str]) -> int:
         # Labels are cut to the width available, so they never need horizontal scrolling.
         return 1
