@@ -61,6 +61,12 @@ class FzzfApp(App):
         data_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        if open_path is None:
+            # The home screen is the default screen, whose CSS_PATH Textual does not read:
+            # the other screens' styles come with the app's (see app.tcss).
+            from .screens import SCREENS_CSS
+
+            self.css_path = [*self.css_path, SCREENS_CSS]
         self.store = store if store is not None else InspectionStore()
         self.clock = clock or datetime.now
         self.open_path = open_path

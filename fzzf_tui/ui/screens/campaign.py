@@ -25,6 +25,7 @@ from ...inspection.scoring import format_signed
 from .. import keymap
 from ..text import fmt_points, truncate
 from ..widgets.key_bar import KeyBar
+from . import SCREENS_CSS
 
 STATUS_STYLE = {
     "待自查": "dim", "自查已交": "cyan", "督察进行中": "yellow", "已完成": "green", "整改中": "bold red",
@@ -53,6 +54,8 @@ class UnitTable(DataTable):
 
 class CampaignListScreen(Screen):
     """Every campaign in the data dir; enter opens one."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = keymap.CAMPAIGNS
 
@@ -131,6 +134,8 @@ class CampaignListScreen(Screen):
 
 class CampaignScreen(Screen):
     """One campaign: units × status, progress and 自评虚高; enter goes into a unit's inspection."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = keymap.CAMPAIGN
 

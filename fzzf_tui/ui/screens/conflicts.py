@@ -16,6 +16,7 @@ from ...inspection import Result, describe_value
 from .. import keymap
 from ..text import truncate
 from ..widgets.key_bar import KeyBar
+from . import SCREENS_CSS
 
 if TYPE_CHECKING:
     from .inspection import InspectionScreen
@@ -51,6 +52,8 @@ class ConflictsTable(DataTable):
 
 class ConflictsScreen(ModalScreen[None]):
     """One row per candidate (a result, or a finding field's value); Enter takes the highlighted one."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = keymap.CONFLICTS
 

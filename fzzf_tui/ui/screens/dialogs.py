@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import keymap
+from . import SCREENS_CSS
 
 SaveFn = Callable[[dict[str, Any]], "str | None"]
 
@@ -30,6 +31,8 @@ def field(label: str, widget, hint: str = "") -> Horizontal:
 
 class ConfirmDialog(ModalScreen[bool]):
     """Yes/no question; nothing destructive happens without it."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = keymap.CONFIRM
 
@@ -65,6 +68,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
 class ChoiceDialog(ModalScreen["str | None"]):
     """Pick one of a few choices (档次, 是/否); digits pick directly."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = keymap.FORM[1:]  # escape
 
@@ -110,6 +115,8 @@ class ChoiceDialog(ModalScreen["str | None"]):
 
 class FormDialog(ModalScreen[bool]):
     """Base of dialogs that save through a callable and stay open on error."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = keymap.FORM
     TITLE_TEXT = ""

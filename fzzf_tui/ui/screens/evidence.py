@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from ...inspection import Evidence
 from ...inspection import evidence as ev_mod
+from . import SCREENS_CSS
 
 ChooseFn = Callable[[Path], "str | None"]
 
@@ -82,7 +83,7 @@ class EvidencePicker(ModalScreen[bool]):
     """Choose a file: arrows move, enter opens a folder or takes a file, backspace goes up;
     a folder or file path can be typed (or pasted) in the path line."""
 
-    CSS_PATH = CSS_FILE
+    CSS_PATH = [SCREENS_CSS, CSS_FILE]
     BINDINGS = [
         Binding("escape", "cancel", "取消", id="picker.cancel"),
         Binding("backspace", "parent", "上一级", id="picker.parent", show=False),
@@ -192,7 +193,7 @@ class EvidencePicker(ModalScreen[bool]):
 class ItemEvidenceDialog(ModalScreen[None]):
     """The evidence files of one item: a 添加 (picker), delete 移除, esc 返回."""
 
-    CSS_PATH = CSS_FILE
+    CSS_PATH = [SCREENS_CSS, CSS_FILE]
     BINDINGS = [
         Binding("a,ctrl+o", "add", "添加文件", id="evidence.add"),
         Binding("delete", "remove", "移除", id="evidence.remove"),

@@ -14,6 +14,7 @@ from ...inspection import IN_PROGRESS, Finding
 from .. import keymap
 from ..widgets.key_bar import KeyBar
 from ..text import truncate
+from . import SCREENS_CSS
 
 if TYPE_CHECKING:
     from .inspection import InspectionScreen
@@ -26,6 +27,8 @@ class FindingsTable(DataTable):
 
 
 class FindingsScreen(ModalScreen[None]):
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = keymap.FINDINGS
 
     def __init__(self, owner: "InspectionScreen", code: str | None) -> None:

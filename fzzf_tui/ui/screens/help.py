@@ -12,6 +12,7 @@ from textual.widgets import Static
 from .. import keymap
 from ..widgets.key_bar import KeyBar
 from ..widgets.checklist_tree import MARKERS, MARKER_NAMES
+from . import SCREENS_CSS
 
 
 def help_table(app) -> Table:
@@ -49,6 +50,8 @@ def markers_text() -> Text:
 
 
 class HelpScreen(Screen):
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = keymap.VIEWER
 
     def compose(self) -> ComposeResult:

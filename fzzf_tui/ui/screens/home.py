@@ -15,6 +15,7 @@ from .. import keymap
 from ..widgets.key_bar import KeyBar
 from ..text import fmt_points
 from ..widgets.inspection_table import InspectionTable
+from . import SCREENS_CSS
 
 SORTS = (
     ("updated", "最后修改", lambda s: s.updated_at, True),
@@ -30,6 +31,8 @@ STATUS_FILTERS = ("全部", "进行中", "已完成", "已归档")
 
 
 class HomeScreen(Screen):
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = keymap.HOME
 
     def __init__(self) -> None:

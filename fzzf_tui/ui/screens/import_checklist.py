@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ...errors import FzzfError
+from . import SCREENS_CSS
 
 AUTO = "auto"
 TYPES = ("示范创建", "年度考核", "专项督察")
@@ -25,6 +26,8 @@ TYPES = ("示范创建", "年度考核", "专项督察")
 
 class ImportChecklistScreen(ModalScreen[bool]):
     """Returns True when a checklist was saved."""
+
+    CSS_PATH = SCREENS_CSS
 
     DEFAULT_CSS = """
     #import-preview-box { height: 1fr; min-height: 5; background: $surface; margin-top: 1; }

@@ -27,7 +27,6 @@ from ..text import fmt_points, truncate
 from ..widgets.checklist_tree import MARKER_NAMES, ChecklistTree, NodeView
 from ..widgets.item_detail import ItemDetail, render_item
 from ..widgets.status_header import StatusHeader
-from . import na_profile
 
 from .inspection_nav import FILTER_NAMES, FILTERS, NavigationMixin
 from .inspection_records import RecordsMixin
@@ -518,7 +517,9 @@ class InspectionScreen(NavigationMixin, RecordsMixin, FollowMixin, Screen):
         code = item.code
         result = self.inspection.result(code)
         # the source's tags, a measure's included, in the words a profile step records
-        reasons = [na_profile.na.reason_for(t) for t in na_profile.na.tags_for(self.checklist, code)]
+        from ...inspection import conditions as na  # not needed for the first frame
+
+        reasons = [na.reason_for(t) for t in na.tags_for(self.checklist, code)]
         default = result.na_reason if result is not None and result.na else (reasons[0] if reasons else "")
         hint = "不涉及情形：" + "；".join(reasons) if reasons else "请说明不涉及的理由（必填）"
         def save(v: dict[str, Any]) -> str | None:

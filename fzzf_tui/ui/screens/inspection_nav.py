@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import scoring_keys
-from . import na_profile
 
 FILTERS = (("all", "全部"), ("todo", "未评"), ("issue", "有问题"), ("na", "不涉及"), ("differ", "自评不一致"))
 FILTER_NAMES = dict(FILTERS)
@@ -106,6 +105,8 @@ class NavigationMixin:
                 out.append((f"评分：{name}", lambda d=i: self.action_score_digit(d),
                             f"{item.code} 评为“{name}”（按键 {self.digit_key(i)}）"))
         if self.writable:
+            from . import na_profile
+
             out += na_profile.palette_entry(self.inspection, self.mark_by_condition)
             out.append((f"切换评分人（现为 {self.inspection.who}）", self.change_scorer,
                         "之后的评分、问题和修改记在所选人员名下"))
@@ -117,6 +118,8 @@ class NavigationMixin:
         return out
 
     def mark_by_condition(self) -> None:
+        from . import na_profile
+
         na_profile.mark_by_condition(self.app, self.inspection, lambda op, in_form: self.perform(
             lambda: op(self.inspection), in_form=in_form, label="按情形标记不涉及"))
 

@@ -13,11 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import InvalidValue
 from ...inspection import Evidence
-from ...inspection import evidence as ev_mod
 from ..text import truncate
 
 if TYPE_CHECKING:
     from .finding_form import FindingForm, FindingStatusDialog
+
+
+def _ev():
+    """The evidence store module, imported when evidence is first handled (not for the first frame)."""
+    from ...inspection import evidence
+
+    return evidence
 
 
 class RecordsMixin:
@@ -37,7 +43,7 @@ class RecordsMixin:
                 if not values["units"]:
                     raise InvalidValue("请至少选择或填写一个责任单位")
                 evidence = evidence_from_form(values["evidence_files"], values["evidence_text"])
-                ev_mod.check_total(self.inspection, [e for e in evidence if e.is_file])
+                _ev().check_total(self.inspection, [e for e in evidence if e.is_file])
                 fields = dict(
                     evidence=evidence, severity=values["severity"], requirement=values["requirement"],
                     units=values["units"], due=values["due"],
@@ -109,10 +115,10 @@ class RecordsMixin:
     # -- 佐证材料 -----------------------------------------------------------------------------
     def store_evidence(self, path: Path) -> Evidence:
         """Copy a picked file into the evidence store (raises InvalidValue with the reason)."""
-        return ev_mod.EvidenceStore.beside(self.inspection.path).add(path)
+        return _ev().EvidenceStore.beside(self.inspection.path).add(path)
 
     def locate_evidence(self, e: Evidence) -> Path | None:
-        return ev_mod.locate(e, self.inspection.path, self.inspection.id, check=False)
+        return _ev().locate(e, self.inspection.path, self.inspection.id, check=False)
 
     def item_files(self, code: str) -> list[tuple[Evidence, Path | None]]:
         r = self.inspection.result(code)
@@ -129,20 +135,20 @@ class RecordsMixin:
 
         def add(path: Path) -> str | None:
             def change() -> list[Evidence]:
-                added = ev_mod.add_item_evidence(self.inspection, code, [path])
+                added = _ev().add_item_evidence(self.inspection, code, [path])
                 if not added:
                     raise InvalidValue(f"本项已附有这个文件：{path.name}")
                 return added
 
             error = self.perform(change, in_form=True)
             if error is None:
-                self.notify(f"已添加佐证：{ev_mod.describe_file(self._last_value[0], path)}", timeout=4, markup=False)
+                self.notify(f"已添加佐证：{_ev().describe_file(self._last_value[0], path)}", timeout=4, markup=False)
             return error
 
         def remove(e: Evidence) -> str | None:
-            error = self.perform(lambda: ev_mod.remove_item_evidence(self.inspection, code, e.sha256), in_form=True)
+            error = self.perform(lambda: _ev().remove_item_evidence(self.inspection, code, e.sha256), in_form=True)
             if error is None:
-                self.notify(f"已移除佐证：{ev_mod.display_name(e)}（库中的文件保留；^z 可撤销）", timeout=4, markup=False)
+                self.notify(f"已移除佐证：{_ev().display_name(e)}（库中的文件保留；^z 可撤销）", timeout=4, markup=False)
             return error
 
         self.app.push_screen(ItemEvidenceDialog(title, lambda: self.item_files(code), add, remove, self.writable,

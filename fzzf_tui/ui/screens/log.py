@@ -10,9 +10,12 @@ from textual.widgets import Static
 
 from .. import keymap
 from ..widgets.key_bar import KeyBar
+from . import SCREENS_CSS
 
 
 class LogScreen(Screen):
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = keymap.VIEWER
 
     def compose(self) -> ComposeResult:

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 from ...checklist import Checklist
 from .. import keymap
 from ..text import truncate
+from . import SCREENS_CSS
 
 LIMIT = 200
 
@@ -35,6 +36,8 @@ def search_items(checklist: Checklist, query: str, limit: int = LIMIT) -> list[s
 
 
 class SearchScreen(ModalScreen["str | None"]):
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = keymap.SEARCH
 
     def __init__(self, checklist: Checklist) -> None:

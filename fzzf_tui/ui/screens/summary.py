@@ -20,6 +20,7 @@ from ...inspection.scoring import format_signed
 from ..text import fmt_points
 from ..widgets.score_bars import Bar, ScoreBars
 from . import lifecycle, na_profile
+from . import SCREENS_CSS
 
 if TYPE_CHECKING:
     from .inspection import InspectionScreen
@@ -95,6 +96,8 @@ def findings_table(ins: Inspection) -> Table:
 
 
 class SummaryScreen(Screen):
+    CSS_PATH = SCREENS_CSS
+
     BINDINGS = keymap.SUMMARY
 
     def __init__(self, owner: "InspectionScreen") -> None:

@@ -16,10 +16,13 @@ from textual.widgets.selection_list import Selection
 from ...checklist import Item
 from ...inspection.scoring import earned_points
 from ..text import fmt_points
+from . import SCREENS_CSS
 
 
 class TickDialog(ModalScreen["list[int] | None"]):
     """Returns the sorted 0-based indices of the ticked shortfalls, or None when cancelled."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape", "cancel", "取消", show=False),
