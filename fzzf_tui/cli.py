@@ -11,14 +11,11 @@ from typing import Any
 import click
 
 from . import cli_zh
+from .cli_output import echo_json  # noqa: F401 - the sub-command modules' import
 from .cli_doctor import show_version
 from .errors import FzzfError
 from .plugins import get_plugins, set_timeout_reporter
 from .startup import resume_gc
-
-
-def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 cli_zh.install()

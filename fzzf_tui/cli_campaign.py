@@ -41,7 +41,7 @@ def _person(who: str | None) -> str:
 
 
 def _echo_json(data: Any) -> None:
-    from .cli import echo_json
+    from .cli_output import echo_json
 
     echo_json(data)
 

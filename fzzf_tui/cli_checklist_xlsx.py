@@ -13,7 +13,7 @@ from .errors import ChecklistError, FzzfError
 
 
 def _echo_json(data: Any) -> None:
-    from .cli import echo_json
+    from .cli_output import echo_json
 
     echo_json(data)
 

@@ -45,7 +45,7 @@ def add_commands(cli: click.Group) -> None:
 
         一屏显示，可拍照发给技术支持；发现错误时退出码为 1。
         """
-        from .cli import echo_json
+        from .cli_output import echo_json
         from .doctor import ERROR, collect, render
 
         report = collect()

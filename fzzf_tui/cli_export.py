@@ -28,7 +28,7 @@ def add_commands(cli: click.Group) -> None:
     def export_command(inspection: str, fmt: str, out: Path | None, force: bool, allow_missing_evidence: bool,
                        issuer: str | None, as_json: bool) -> None:
         """导出检查：Excel 工作簿（评分汇总、评分明细、问题清单、整改清单）、检查数据包或反馈意见书。"""
-        from .cli import echo_json
+        from .cli_output import echo_json
         from .exporting import export_inspection, export_warnings, planned_path
 
         options = {"allow_missing_evidence": True} if allow_missing_evidence else {}
@@ -64,7 +64,7 @@ def add_commands(cli: click.Group) -> None:
     @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
     def import_bundle_command(file: Path, replace: bool, as_json: bool) -> None:
         """导入检查数据包：校验审计记录、清单哈希和佐证材料后写入数据目录。"""
-        from .cli import echo_json
+        from .cli_output import echo_json
         from .exporting import import_bundle
         from .exporting.bundle import read_bundle
         from .inspection.evidence import store_root

@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 import click
 
+from .cli_output import echo_json
 from .inspection import conditions
 from .inspection.scoring import format_points, format_signed
 from .inspection import (
@@ -20,12 +21,6 @@ from .inspection import (
     describe_value,
     verify_file,
 )
-
-
-def echo_json(data: Any) -> None:
-    from .cli import echo_json as _echo
-
-    _echo(data)
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")

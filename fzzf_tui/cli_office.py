@@ -17,7 +17,7 @@ EXIT_ROWS_REFUSED = 3  # import-status: some rows of the workbook were refused (
 
 
 def _echo_json(data: object) -> None:
-    from .cli import echo_json
+    from .cli_output import echo_json
 
     echo_json(data)
 

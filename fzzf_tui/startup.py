@@ -3,12 +3,12 @@
 While modules load and the first screen is built, Python's cyclic garbage collector would run
 dozens of collections over objects that all stay alive (the checklist, the tree, Textual's
 widgets): on a 年度考核 inspection that is about a fifth of the time to the first frame. The
-``fzzf`` entry point pauses it before importing anything; it is resumed when the first frame is
-on the terminal (the TUI) or when a sub-command starts (scripts), and in every case when the
-process leaves :func:`main`. Reference counting frees memory as usual meanwhile; only cycles
+``fzzf`` entry point (``fzzf_tui/__main__.py``) pauses it before importing anything; it is
+resumed when the first frame is on the terminal (the TUI) or when a sub-command starts
+(scripts), and in every case when the process leaves the entry point. Reference counting frees memory as usual meanwhile; only cycles
 wait.
 
-This module imports nothing of the package at import time, so pausing comes first.
+This module imports nothing of the package, so pausing can come first.
 """
 
 from __future__ import annotations
@@ -36,14 +36,3 @@ def resume_gc() -> None:
 
 def gc_paused() -> bool:
     return _paused
-
-
-def main() -> None:
-    """Console-script entry point ``fzzf``."""
-    pause_gc()
-    try:
-        from .cli import main as cli_main
-
-        cli_main()
-    finally:
-        resume_gc()

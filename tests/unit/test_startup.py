@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from fzzf_tui import startup
+from fzzf_tui.__main__ import main as fzzf_main
 from fzzf_tui.cli import cli
 
 
@@ -41,7 +42,7 @@ def test_a_sub_command_resumes_collection() -> None:
 def test_the_entry_point_resumes_collection_even_when_the_command_fails(monkeypatch) -> None:
     monkeypatch.setattr(sys, "argv", ["fzzf", "no-such-command"])
     with pytest.raises(SystemExit):
-        startup.main()
+        fzzf_main()
     assert gc.isenabled()
 
 
