@@ -1,11 +1,7 @@
 """Checklist model, loading and validation (pure Python, no UI)."""
 
-from .loading import (
-    checklist_from_dict,
-    load_checklist_file,
-    load_checklist_text,
-    validate_file,
-)
+from .files import load_checklist_file, validate_file
+from .loading import checklist_from_dict, load_checklist_text
 from .model import (
     BUILTIN_TYPES,
     KIND_LABELS,

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .. import locations
 from ..errors import ChecklistError, Problem
-from .loading import checklist_from_dict, load_checklist_file
+from .files import load_checklist_file
+from .loading import checklist_from_dict
 from .model import Checklist
 
 CACHE_VERSION = 2  # 2: failures are cached too

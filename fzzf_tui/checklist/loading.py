@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 from ..errors import ChecklistError, Problem
@@ -476,34 +474,6 @@ def load_checklist_text(text: str, source: str) -> Checklist:
     except ChecklistError:
         # Re-run with line numbers so every problem says file:line.
         return checklist_from_dict(data, source, _line_map(text))
-
-
-def load_checklist_file(path: str | os.PathLike[str]) -> Checklist:
-    """Load and validate one checklist file: YAML, or an Excel workbook (.xlsx) read by
-    :mod:`.table_import` (the plugin manager caches either as JSON, keyed by size and mtime)."""
-    p = Path(path)
-    if p.suffix.lower() == ".xlsx":
-        from .table_import import load_checklist_table  # openpyxl only when a workbook is loaded
-
-        return load_checklist_table(p)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ChecklistError(str(p), [Problem(str(p), f"无法读取文件：{exc.strerror or exc}")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ChecklistError(str(p), [Problem(str(p), f"文件不是 UTF-8 编码（第 {exc.start} 字节）")]) from None
-    return load_checklist_text(text, str(p))
-
-
-def validate_file(path: str | os.PathLike[str]) -> list[Problem]:
-    """Every problem in a checklist file; an empty list means the file is valid."""
-    try:
-        load_checklist_file(path)
-    except ChecklistError as exc:
-        return exc.problems
-    return []
 
 
 def checklist_from_json(text: str, source: str) -> Checklist:

@@ -75,7 +75,7 @@ def _checklist_from_file(path: Path, name: str, type_: str | None) -> tuple[str,
     if not path.is_file():
         raise FzzfError(f"找不到文件 {path}")
     if suffix in (".yaml", ".yml"):
-        from ..checklist.loading import load_checklist_file
+        from ..checklist.files import load_checklist_file
 
         checklist = load_checklist_file(path)  # ChecklistError lists every problem
         return path.read_text(encoding="utf-8-sig"), checklist, []

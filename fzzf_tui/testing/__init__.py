@@ -106,7 +106,8 @@ def assert_plugin_ok(name: str, warnings: bool = True, **kwargs: Any) -> LoadedP
 def assert_valid(source: str | os.PathLike[str] | Mapping[str, Any] | Checklist) -> Checklist:
     """A checklist from a file, a dict or a Checklist, validated like fzzf does on load;
     AssertionError listing every problem (``file:line: …``) otherwise."""
-    from ..checklist.loading import checklist_from_dict, load_checklist_file
+    from ..checklist.files import load_checklist_file
+    from ..checklist.loading import checklist_from_dict
 
     try:
         if isinstance(source, Checklist):

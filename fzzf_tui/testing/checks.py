@@ -145,7 +145,7 @@ def check_checklist(
 
 def check_checklist_file(path: str | os.PathLike[str], report: CheckReport | None = None, **kwargs: Any) -> CheckReport:
     """Load a checklist file (YAML or Excel) and check it; every loading problem is an issue."""
-    from ..checklist.loading import load_checklist_file
+    from ..checklist.files import load_checklist_file
 
     path = Path(path)
     report = report or CheckReport(str(path))
