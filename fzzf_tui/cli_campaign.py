@@ -258,7 +258,7 @@ def forms_command(ref: str, out: Path | None, units: tuple[str, ...], force: boo
     """为每个单位生成自查表（.xlsx）：单位在 Excel/WPS 中填写自评、不涉及、佐证材料和说明后交回。"""
     from . import locations
     from .campaign.forms import write_forms
-    from .inspection.store import safe_filename
+    from .inspection.folder import safe_filename
 
     with _store().open(ref, readonly=True) as campaign:
         folder = out or locations.exports_dir() / f"自查表-{safe_filename(campaign.name, 40)}"

@@ -266,7 +266,7 @@ def folder_info(path: Path) -> dict[str, Any]:
 
 def inspections_info() -> dict[str, Any]:
     from .inspection.lock import describe_holder, lock_state
-    from .inspection.store import InspectionStore
+    from .inspection.folder import InspectionStore
 
     paths = InspectionStore().paths()
     held, stale, unknown = [], [], []

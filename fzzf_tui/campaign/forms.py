@@ -74,7 +74,7 @@ from ..exporting.cells import (
 from ..exporting.files import place, temp_path
 from ..inspection.scoring import YESNO_ANSWERS, describe_value, format_points
 from ..inspection.self_check import SelfAssessment
-from ..inspection.store import safe_filename
+from ..inspection.folder import safe_filename
 from .model import CampaignUnit, na_reason, profile_na
 from .store import Campaign
 

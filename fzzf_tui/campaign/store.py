@@ -354,7 +354,7 @@ class CampaignStore:
         spec = check_spec(spec, checklist)
         who = who or current_user()
         cid = datetime.now().strftime("%Y%m%d") + "-" + uuid.uuid4().hex[:6]
-        from ..inspection.store import safe_filename
+        from ..inspection.folder import safe_filename
 
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / f"{safe_filename(spec.name)}-{cid}{SUFFIX}"

@@ -45,7 +45,8 @@ from ..inspection.lock import InspectionLock
 from ..fileio import FileFormatError, atomic_write_bytes, fsync_dir, load_json
 from ..inspection import trust
 from ..inspection.storage import encode_file, load_file, load_tables
-from ..inspection.store import FILE_FORMAT, SUFFIX, safe_filename
+from ..inspection.folder import safe_filename
+from ..inspection.status import FILE_FORMAT, SUFFIX
 from ..inspection.verify import verify_tables
 from ..inspection.findings import file_sha256
 from ..inspection import evidence as evidence_mod

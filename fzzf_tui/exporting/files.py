@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import locations
 from ..errors import ExportError
 from ..fileio import fsync_dir, replace_with_retry
-from ..inspection.store import safe_filename
+from ..inspection.folder import safe_filename
 
 MAX_COPIES = 999
 _EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{1,4}")

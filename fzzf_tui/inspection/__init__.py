@@ -4,7 +4,8 @@ from . import scorer
 from .findings import OPEN_STATUSES, SEVERITIES, STATUSES, Evidence, Finding
 from .scoring import Result, ScoreReport, describe_value, earned_points, score_inspection, validate_value
 from .status import ARCHIVED, FINISHED, IN_PROGRESS, INSPECTION_STATUSES
-from .store import Inspection, InspectionStore, InspectionSummary, TamperedInspection, read_summary
+from .folder import InspectionStore, InspectionSummary, read_summary
+from .store import Inspection, TamperedInspection
 from .verify import verify_file
 
 __all__ = [

@@ -16,7 +16,8 @@ from typing import Any
 from ..checklist.model import Checklist, Item
 from ..errors import InspectionError
 from .findings import Finding, status_path
-from .store import Inspection, InspectionStore, now_iso
+from .folder import InspectionStore
+from .store import Inspection, now_iso
 
 
 def _prune(item: Item, keep: set[str]) -> Item | None:

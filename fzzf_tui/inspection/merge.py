@@ -38,7 +38,8 @@ from ..errors import InspectionError, InvalidValue
 from .findings import Evidence, Finding
 from .replay import Replayer, State
 from .scoring import Result
-from .store import Inspection, InspectionStore, now_iso
+from .folder import InspectionStore
+from .store import Inspection, now_iso
 
 FINDING_FIELDS = ("description", "item_code", "severity", "requirement", "units", "due", "status", "review", "measures",
                   "origin")

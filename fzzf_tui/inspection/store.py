@@ -541,10 +541,9 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
         return verify_loaded(self.storage.loaded, self.checklist, deep=deep)
 
 
-from .folder import InspectionStore, InspectionSummary, read_summary, safe_filename  # noqa: E402  (re-exported)
 
 __all__ = [
-    "ARCHIVED", "FILE_FORMAT", "FINISHED", "INSPECTION_STATUSES", "IN_PROGRESS", "Inspection", "InspectionStore",
-    "InspectionSummary", "STATUSES", "SUFFIX", "TamperedInspection", "UNDOABLE", "now_iso", "read_summary",
-    "safe_filename", "summary_of", "verify_data", "verify_file", "verify_tables",
+    "ARCHIVED", "FILE_FORMAT", "FINISHED", "INSPECTION_STATUSES", "IN_PROGRESS", "Inspection",
+    "STATUSES", "SUFFIX", "TamperedInspection", "UNDOABLE", "now_iso", "summary_of", "verify_data", "verify_file",
+    "verify_tables",
 ]

@@ -318,7 +318,7 @@ class CampaignScreen(Screen):
     def action_forms(self) -> None:
         from ... import locations
         from ...campaign.forms import write_forms
-        from ...inspection.store import safe_filename
+        from ...inspection.folder import safe_filename
 
         if self.campaign is None:
             return
