@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from . import cli_zh
+from .cli_args import location_options as _location_options
 from .cli_output import echo_json  # noqa: F401 - the sub-command modules' import
 from .cli_doctor import show_version
 from .errors import FzzfError
@@ -229,33 +230,6 @@ _add_builtin_commands()
 
 def _add_plugin_commands() -> None:
     get_plugins().add_commands(cli)
-
-
-def _location_options(argv: list[str]) -> tuple[dict[str, str], list[str]]:
-    """``--data-dir``/``--plugins-dir`` as environment settings, and the remaining words."""
-    env: dict[str, str] = {}
-    plugin_dirs: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(argv):
-        word = argv[i]
-        name, eq, value = word.partition("=")
-        if name in ("--data-dir", "--plugins-dir"):
-            if not eq:
-                if i + 1 >= len(argv):
-                    break
-                value = argv[i + 1]
-                i += 1
-            if name == "--data-dir":
-                env["FZZF_HOME"] = value
-            else:
-                plugin_dirs.append(value)
-        else:
-            rest.append(word)
-        i += 1
-    if plugin_dirs:
-        env["FZZF_PLUGINS_DIR"] = os.pathsep.join(plugin_dirs)
-    return env, rest
 
 
 def _needs_plugin_commands(words: list[str]) -> bool:

@@ -19,7 +19,6 @@ from .. import locations
 from ..checklist.model import Checklist, canonical_json
 from ..errors import CorruptInspection, InspectionError, InvalidValue
 from ..fileio import check_text, remove_stale_temps
-from . import audit as audit_mod
 from . import trust
 from .findings import validate_due
 from .lock import current_user
@@ -156,6 +155,8 @@ class InspectionStore:
         meta = json.loads(dumps(meta))
         snapshot = canonical_json(checklist.to_dict())
         # the creation entry records the whole initial meta, so the chain replays from nothing
+        from . import audit as audit_mod
+
         first = audit_mod.make_entry(audit_mod.GENESIS, 1, ts, who, "create", "inspection", None,
                                      {"unit": unit, "checklist": checklist.id, "hash": checklist.content_hash},
                                      set={"meta": meta})

@@ -21,8 +21,9 @@ from typing import Any, Iterable, Mapping
 
 from ..checklist.model import Checklist, Item
 from .scoring import Result, ScoreReport, describe_value, round_points, score_inspection
+from .status import SELF_RESULTS_TABLE
 
-TABLE = "self_results"
+TABLE = SELF_RESULTS_TABLE
 META_KEY = "self_check"  # meta: the last import (file, sha256, filler, at, counts)
 ACTION = "self_check.import"
 

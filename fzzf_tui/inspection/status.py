@@ -6,6 +6,7 @@ FILE_FORMAT = "fzzf-inspection/1"
 IN_PROGRESS, FINISHED, ARCHIVED = "进行中", "已完成", "已归档"
 INSPECTION_STATUSES = (IN_PROGRESS, FINISHED, ARCHIVED)
 SUFFIX = ".fzzf"
+SELF_RESULTS_TABLE = "self_results"  # the unit's 自查自评 (see self_check.py)
 
 
 def now_iso() -> str:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from tinydb import TinyDB
 
@@ -36,7 +36,6 @@ from ..checklist.snapshot import checklist_from_snapshot
 from ..checklist.model import Checklist, canonical_json, snapshot_hash
 from ..errors import CorruptInspection, InspectionError, InvalidValue, ReadOnlyInspection
 from ..fileio import check_text, remove_stale_temps
-from . import audit as audit_mod
 from . import trust
 from .findings import STATUSES, Finding
 from .conflicts import ConflictsMixin
@@ -48,17 +47,35 @@ from .scoring import Result, ScoreReport, score_inspection, validate_value
 from .status import ARCHIVED, FILE_FORMAT, FINISHED, IN_PROGRESS, INSPECTION_STATUSES, SUFFIX, now_iso
 from .storage import LAYOUT, JournalStorage
 from .undo import UndoMixin
-from .verify import verify_file, verify_loaded, verify_tables
+
+if TYPE_CHECKING:
+    from . import audit as audit_mod
 
 # Re-serialise the snapshot on open to prove it is canonical (``fzzf verify`` always does).
 _PARANOID = os.environ.get("FZZF_PARANOID") == "1"
-verify_data = verify_tables  # the earlier name
+
+
+def _audit():
+    """The audit-chain module, imported with the first change or check (opening a file this
+    machine wrote needs neither, and the first frame comes sooner without it)."""
+    from . import audit
+
+    return audit
+
+
+def __getattr__(name: str) -> Any:
+    # verify_file / verify_tables (verify_data, its earlier name): re-exported lazily
+    if name in ("verify_file", "verify_tables", "verify_data"):
+        from . import verify
+
+        return verify.verify_tables if name == "verify_data" else getattr(verify, name)
+    raise AttributeError(name)
 
 
 class TamperedInspection(CorruptInspection):
     """A file from elsewhere whose stored state does not follow from its audit trail."""
 
-    def __init__(self, message: str, report: audit_mod.VerifyReport) -> None:
+    def __init__(self, message: str, report: "audit_mod.VerifyReport") -> None:
         super().__init__(message)
         self.report = report
 
@@ -314,7 +331,7 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
                 fields["set"] = changes
             if action in UNDOABLE and ("set" in fields or _plain(inverse_changes(probe, self.storage.lookup)) != was):
                 fields["was"] = was
-            entry = audit_mod.make_entry(self.storage.head or audit_mod.GENESIS, len(self.storage.entries) + 1, now_iso(),
+            entry = _audit().make_entry(self.storage.head or _audit().GENESIS, len(self.storage.entries) + 1, now_iso(),
                                          self.who, action, target, _plain(old), _plain(new), **fields)
             self.storage.commit(entry)
         except BaseException:
@@ -349,7 +366,7 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
             "meta": {k: v for k, v in state.meta.items() if k not in DERIVED_META},
             "tables": dict(state.tables),
         }
-        entry = audit_mod.make_entry(self.storage.head, len(self.storage.entries) + 1, now_iso(), self.who, "migrate",
+        entry = _audit().make_entry(self.storage.head, len(self.storage.entries) + 1, now_iso(), self.who, "migrate",
                                      "inspection", None, {"from": "单文件旧格式"}, set=_plain(changes))
         self.storage.commit(entry, rewrite=True)
         self._legacy = False
@@ -480,10 +497,10 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
             shown = "；".join(pending[:5]) + (f" 等 {len(pending)} 处" if len(pending) > 5 else "")
             raise InvalidValue(f"还有 {len(pending)} 处合并冲突未处理，不能完成检查：{shown}。"
                                "请先处理冲突（fzzf conflicts / fzzf resolve，或在界面中按 c）")
-        content = audit_mod.content_digest((r.to_dict() for r in self._results.values()),
+        content = _audit().content_digest((r.to_dict() for r in self._results.values()),
                                            (f.to_dict() for f in self._findings.values()))
-        seal = audit_mod.make_seal(self.id, len(self.storage.entries) + 1, self.storage.head, content, now_iso(), self.who,
-                                   audit_mod.office_key())
+        seal = _audit().make_seal(self.id, len(self.storage.entries) + 1, self.storage.head, content, now_iso(), self.who,
+                                   _audit().office_key())
         self._write("finalize", "status", IN_PROGRESS, FINISHED, lambda: self._set_meta(status=FINISHED, seal=seal))
 
     def reopen(self, reason: str) -> None:
@@ -536,8 +553,10 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
         self._write(action, "inspection", None, detail, apply)
 
     # -- verification -------------------------------------------------------------------
-    def verify(self, deep: bool = False) -> audit_mod.VerifyReport:
+    def verify(self, deep: bool = False) -> "audit_mod.VerifyReport":
         """Replay the audit chain and check the state, snapshot and seal against it."""
+        from .verify import verify_loaded
+
         return verify_loaded(self.storage.loaded, self.checklist, deep=deep)
 
 

@@ -209,11 +209,11 @@ class FzzfApp(App):
     # -- inspections ----------------------------------------------------------------------
     def open_inspection(self, path: Path) -> None:
         """Open for editing; if someone else holds it, offer read-only."""
-        from .screens.dialogs import ConfirmDialog
-
         try:
             inspection = self.store.open(path)
         except InspectionLocked as exc:
+            from .screens.dialogs import ConfirmDialog
+
             message = str(exc)
 
             def answered(ok: bool | None) -> None:

@@ -21,6 +21,7 @@ from ...errors import FzzfError, InspectionLocked, InvalidValue, ReadOnlyInspect
 from ...inspection import IN_PROGRESS, Inspection, describe_value
 from ...inspection.scoring import yesno_choices
 from ...inspection.lock import describe_holder
+from ...inspection.status import SELF_RESULTS_TABLE
 from .. import keymap, scoring_keys
 from ..widgets.key_bar import KeyBar
 from ..text import fmt_points, truncate
@@ -71,10 +72,13 @@ class InspectionScreen(NavigationMixin, RecordsMixin, FollowMixin, Screen):
         self._last_value: Any = None
         self._resumed_once = False
         self._last_binding_state: tuple = ()
-        from ...inspection.self_check import read_self_results, self_report
+        self.self_results: dict = {}  # the unit's 自评 (never changed here)
+        self.self_scored = None
+        if len(inspection.db.table(SELF_RESULTS_TABLE)):  # most inspections have none: no import then
+            from ...inspection.self_check import read_self_results, self_report
 
-        self.self_results = read_self_results(inspection)  # the unit's 自评 (never changed here)
-        self.self_scored = self_report(self.checklist, self.self_results) if self.self_results else None
+            self.self_results = read_self_results(inspection)
+            self.self_scored = self_report(self.checklist, self.self_results) if self.self_results else None
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -11,7 +11,6 @@ from typing import Any, Callable, Mapping
 from textual.app import App
 
 from ...inspection import Inspection, scorer
-from .dialogs import ChoiceDialog, PromptDialog
 
 OTHER = "\x00other"
 
@@ -48,6 +47,7 @@ def ask_person(app: App, meta: Mapping[str, Any], title: str, note: str,
         if name:
             done(name, False)
             return
+    from .dialogs import ChoiceDialog, PromptDialog  # only when someone must be asked
 
     def typed(values: dict) -> str | None:
         name = scorer.clean(values["text"])
