@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..checklist.model import Checklist, Item
+from ..dates import parse_date
 from ..errors import InvalidValue
 
 FORMAT = "fzzf-campaign/1"
@@ -36,25 +36,6 @@ DATE_LABELS = dict(DATE_FIELDS)
 def split_names(text: str) -> list[str]:
     """Names typed in one field: split on 、，,；; and line ends, blanks dropped."""
     return [p.strip() for p in _SPLIT.split(text or "") if p.strip()]
-
-
-def parse_date(value: Any, label: str) -> str:
-    """A date as ISO text ('' for none); accepts 2026-05-01, 2026/5/1, 2026年5月1日."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value).strip()
-    for sep in ("/", "."):
-        text = text.replace(sep, "-")
-    text = text.replace("年", "-").replace("月", "-").replace("日", "")
-    try:
-        parts = [int(p) for p in text.split("-")]
-        if len(parts) != 3:
-            raise ValueError
-        return date(parts[0], parts[1], parts[2]).isoformat()
-    except (ValueError, IndexError):
-        raise InvalidValue(f"{label}“{value}”不是有效日期，请写成 2026-05-01") from None
 
 
 def _name(value: Any, label: str) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..dates import parse_date
 from ..errors import InvalidValue
 
 SEVERITIES = ("一般", "较重", "严重")
@@ -210,19 +210,7 @@ def validate_status(value: str) -> str:
 
 def validate_due(value: Any) -> str:
     """整改时限 as an ISO date string ('' for none). Accepts 2026-12-31, 2026/12/31, 2026年12月31日."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value).strip()
-    for sep in ("/", "."):
-        text = text.replace(sep, "-")
-    text = text.replace("年", "-").replace("月", "-").replace("日", "")
-    try:
-        parts = [int(p) for p in text.split("-")]
-        return date(parts[0], parts[1], parts[2]).isoformat()
-    except (ValueError, IndexError):
-        raise InvalidValue(f"整改时限“{value}”不是有效日期，请写成 2026-12-31") from None
+    return parse_date(value, "整改时限", "2026-12-31")
 
 
 def status_path(old: str, new: str) -> list[str]:

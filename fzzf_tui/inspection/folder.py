@@ -17,10 +17,10 @@ from typing import Any, Iterable, Iterator
 
 from .. import locations
 from ..checklist.model import Checklist, canonical_json
+from ..dates import parse_date
 from ..errors import CorruptInspection, InspectionError, InvalidValue
 from ..fileio import check_text, remove_stale_temps
 from . import trust
-from .findings import validate_due
 from .lock import current_user
 from .scoring import score_inspection
 from .status import FILE_FORMAT, IN_PROGRESS, SUFFIX
@@ -120,7 +120,7 @@ class InspectionStore:
         if isinstance(date_, date):
             date_s = date_.isoformat()
         else:
-            date_s = validate_due(date_) if date_ else date.today().isoformat()
+            date_s = parse_date(date_, "检查日期") if date_ else date.today().isoformat()
         ins_id = datetime.now().strftime("%Y%m%d") + "-" + uuid.uuid4().hex[:6]
         self.root.mkdir(parents=True, exist_ok=True)
         if path is None:
