@@ -180,6 +180,7 @@ def _gap(x: float | None) -> str:
 def show_command(ref: str, today: datetime | None, as_json: bool) -> None:
     """显示督察任务：日期、检查组、各单位状态、自评分、督察分和自评虚高。"""
     from .campaign import unit_progress
+    from .inspection.scoring import format_percent
 
     day = _today(today)
     with _store().open(ref, readonly=True) as campaign:
@@ -210,7 +211,7 @@ def show_command(ref: str, today: datetime | None, as_json: bool) -> None:
                 continue
             comp = e.self_comparison
             click.echo(
-                head + _pad(f"{e.report.progress * 100:.1f}%", 8, True) + _pad(_fmt(comp.self_total), 10, True)
+                head + _pad(format_percent(e.report.progress), 8, True) + _pad(_fmt(comp.self_total), 10, True)
                 + _pad(_fmt(comp.inspected_total), 10, True) + _pad(_gap(comp.final_gap), 10, True)
                 + f"  {len(e.findings)}（{p.open_findings}）"
             )

@@ -11,7 +11,7 @@ import click
 
 from .cli_output import echo_json
 from .inspection import conditions
-from .inspection.scoring import format_points, format_signed
+from .inspection.scoring import format_percent, format_points, format_signed
 from .inspection import (
     SEVERITIES,
     STATUSES,
@@ -143,9 +143,9 @@ def show_lines(d: dict[str, Any]) -> list[str]:
         what = "一票否决" if o["kind"] == "veto" else "等次上限"
         lines.append(f"{what}：{o['code']} {o['title']} → 等次{'为' if o['kind'] == 'veto' else '至多为'}{o['grade']}")
     lines.append(
-        f"进度 {s['progress'] * 100:.2f}%（已评 {s['valued']} 项、不涉及 {s['na']} 项，共 {s['leaves']} 项；未评 {s['unscored']} 项）"
+        f"进度 {format_percent(s['progress'])}（已评 {s['valued']} 项、不涉及 {s['na']} 项，共 {s['leaves']} 项；未评 {s['unscored']} 项）"
     )
-    completion = "—（尚未评分）" if s["completion"] is None else f"{s['completion'] * 100:.2f}%"
+    completion = "—（尚未评分）" if s["completion"] is None else format_percent(s["completion"])
     if s["completion_threshold"] is not None:
         completion += f"（要求 {s['completion_threshold'] * 100:.0f}%，{'已达到' if s['ready'] else '未达到'}）"
     lines.append(f"完成度 {completion}")
@@ -240,7 +240,7 @@ def add_commands(cli: click.Group) -> None:
                 continue
             score = f"得分 {format_points(r.total)}" if r.has_value else "得分 未评"
             grade = r.grade_shown
-            click.echo(f"{r.id}  {r.unit}  {r.type}  {r.status}  进度 {r.progress * 100:.0f}%  {score}  等次 {grade}  问题 {r.findings}")
+            click.echo(f"{r.id}  {r.unit}  {r.type}  {r.status}  进度 {format_percent(r.progress)}  {score}  等次 {grade}  问题 {r.findings}")
 
     @cli.command(name="show")
     @click.argument("inspection")

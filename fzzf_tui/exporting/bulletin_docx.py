@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from docx.enum.text import WD_BREAK
 
+from ..inspection.scoring import format_percent
 from .docx_layout import OfficialDocument
 from .wording import chinese_date, chinese_number, points
 
@@ -110,7 +111,7 @@ def build_bulletin(report: ConsolidateReport, issuer: str = "", title: str = "",
             doc.table(("名次", "被检查单位", "得分", "等次", "问题数"), rows, (24, 66, 22, 24, 20),
                       align=("c", "l", "c", "c", "c"))
         if group.unranked:
-            names = "；".join(f"{e.unit}（{reason}，进度 {e.report.progress * 100:.0f}%）" for e, reason in group.unranked)
+            names = "；".join(f"{e.unit}（{reason}，进度 {format_percent(e.report.progress)}）" for e, reason in group.unranked)
             doc.para(f"未参与排名：{names}。")
 
     # 三、主要问题

@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..inspection.scoring import format_percent
 from .data import InspectionData
 from .docx_layout import OfficialDocument, evidence_reference
 from .wording import chinese_date, chinese_number, points
@@ -53,7 +54,7 @@ def score_sentence(report: Any, finished: bool) -> str:
     if report.points_provisional:
         sentence += "本清单分值暂定（来源文件未规定分值），得分仅供参考。"
     if not finished:
-        sentence += f"检查尚未完成（进度 {report.progress * 100:.0f}%），以上为阶段性结果。"
+        sentence += f"检查尚未完成（进度 {format_percent(report.progress)}），以上为阶段性结果。"
     return sentence
 
 

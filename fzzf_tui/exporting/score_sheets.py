@@ -33,7 +33,7 @@ from .. import __version__
 from ..checklist.model import KIND_LABELS, Item, method_label
 from ..inspection import describe_value
 from ..inspection.conditions import profile as na_profile
-from ..inspection.scoring import ScoreReport, format_points, format_signed
+from ..inspection.scoring import ScoreReport, format_percent, format_points, format_signed
 from .cells import (
     FONT_BOLD,
     PERCENT_FORMAT,
@@ -85,7 +85,7 @@ def scorers(data: InspectionData) -> str:
 
 
 def progress_text(report: ScoreReport) -> str:
-    return (f"{report.progress * 100:.2f}%（已评 {report.scored - report.na} 项、不涉及 {report.na} 项，"
+    return (f"{format_percent(report.progress)}（已评 {report.scored - report.na} 项、不涉及 {report.na} 项，"
             f"共 {report.leaves} 项；未评 {report.unscored} 项）")
 
 

@@ -36,7 +36,7 @@ from ..checklist.model import Checklist, Item
 # Item values and the rounding rule live in values.py; re-exported here, where callers import them.
 from .values import (  # noqa: F401
     CENT, EPS, NO_WORDS, NONE_WORDS, PENALTY_WORDS, RATIO, YES_WORDS, YESNO_ANSWERS, ZERO, Result, _dec, _earned,
-    answer_is_full, describe_ticks, describe_value, earned_points, format_points, format_signed, round_points,
+    answer_is_full, describe_ticks, describe_value, earned_points, format_percent, format_points, format_signed, round_points,
     round_ratio, validate_value, yesno_choices,
 )
 

@@ -48,6 +48,14 @@ def round_ratio(x: Any) -> float:
     return float(_dec(x).quantize(RATIO, ROUND_HALF_UP))
 
 
+def format_percent(ratio: float) -> str:
+    """进度 and 完成度 as printed everywhere: a percentage to 2 decimals by the ratio rule, no
+    trailing zeros (7.69%, 0.3%, 50%, 100%). Never whole percent: one item of 338 is 0.3%, not a
+    0% that reads as not started."""
+    s = f"{round_ratio(ratio) * 100:.2f}".rstrip("0").rstrip(".")
+    return ("0" if s in ("-0", "") else s) + "%"
+
+
 def format_points(x: float) -> str:
     """Points as printed: rounded by the rule, no trailing zeros (10, 0.3, 18.25)."""
     s = f"{round_points(x):.2f}".rstrip("0").rstrip(".")

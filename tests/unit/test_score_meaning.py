@@ -285,3 +285,11 @@ def test_new_names_and_old_names_mean_and_hash_the_same() -> None:
         item.pop("veto", None), item.pop("grade_cap", None)
     assert checklist_from_dict(data).content_hash != plain.content_hash
     assert "veto" not in json.dumps(checklist_from_dict(data).to_dict())
+
+
+def test_progress_is_never_rounded_to_a_figure_that_reads_otherwise() -> None:
+    from fzzf_tui.inspection.scoring import format_percent
+
+    # one item of 338 is under 1%: whole percent would print "0%", i.e. not started
+    assert [format_percent(x) for x in (0, 1 / 338, 26 / 338, 0.5, 337 / 338, 1)] == [
+        "0%", "0.3%", "7.69%", "50%", "99.7%", "100%"]

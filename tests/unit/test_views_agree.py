@@ -72,7 +72,7 @@ def test_show_and_list_say_it_in_the_same_words(vetoed) -> None:
                  "1 政府职能依法全面履行  34.5 / 220  （已评 4/22，不涉及 2）", "2 依法行政制度体系完善  未评 / 130",
                  "B 加分项  +10（合计不超过 +20）", "P 减分项  −20（合计不超过 −40）"):
         assert line in text, line
-    assert "得分 24.5  等次 不合格（一票否决）" in run("list")
+    assert "进度 7.69%  得分 24.5  等次 不合格（一票否决）" in run("list")  # the same 进度 as show
 
 
 def test_the_three_sheets_agree_with_the_engine_and_each_other(vetoed) -> None:

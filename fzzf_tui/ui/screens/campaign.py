@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 
 from ...campaign import Campaign, CampaignStore, UnitProgress, unit_progress
 from ...errors import FzzfError
-from ...inspection.scoring import format_signed
+from ...inspection.scoring import format_percent, format_signed
 from .. import keymap
 from ..text import fmt_points, truncate
 from ..widgets.key_bar import KeyBar
@@ -212,7 +212,7 @@ class CampaignScreen(Screen):
 
         return [
             truncate(p.unit.name, 16), truncate(p.unit.team or "-", 8), status,
-            Text(f"{e.report.progress * 100:.0f}%", justify="right"), num(comp.self_total), num(comp.inspected_total),
+            Text(format_percent(e.report.progress), justify="right"), num(comp.self_total), num(comp.inspected_total),
             Text("—" if gap is None else format_signed(gap), "bold magenta" if gap and gap > 0 else "", justify="right"),
             Text(f"{len(e.findings)}（{p.open_findings}）", justify="right"),
         ]

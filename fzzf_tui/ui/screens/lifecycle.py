@@ -15,6 +15,7 @@ from textual.app import App
 
 from ...errors import FzzfError
 from ...inspection import Inspection
+from ...inspection.scoring import format_percent
 from ..text import fmt_points
 from .dialogs import ChoiceDialog, ConfirmDialog, PromptDialog
 
@@ -26,9 +27,9 @@ def finalize_message(ins: Inspection) -> str:
     lines = [
         "完成后，评分和问题将被封存（整改状态仍可更新）；以后如需修改，须重新打开并说明原因。",
         "",
-        f"进度 {r.progress * 100:.2f}%：已评 {r.valued} 项、不涉及 {r.na} 项，共 {r.leaves} 项。",
+        f"进度 {format_percent(r.progress)}：已评 {r.valued} 项、不涉及 {r.na} 项，共 {r.leaves} 项。",
     ]
-    completion = "—" if r.completion is None else f"{r.completion * 100:.2f}%"
+    completion = "—" if r.completion is None else format_percent(r.completion)
     if r.completion_threshold is not None:
         completion += f"（清单要求 {r.completion_threshold * 100:.0f}%）"
     lines.append(f"完成度 {completion}；得分 {fmt_points(r.total) if r.has_value else '未评'}，等次 {r.grade_label}。")

@@ -16,7 +16,7 @@ from ...inspection import FINISHED, IN_PROGRESS, SEVERITIES, STATUSES, Inspectio
 from ...inspection import conditions as na
 from .. import keymap
 from ..widgets.key_bar import KeyBar
-from ...inspection.scoring import format_signed
+from ...inspection.scoring import format_percent, format_signed
 from ..text import fmt_points
 from ..widgets.score_bars import Bar, ScoreBars
 from . import lifecycle, na_profile
@@ -48,14 +48,14 @@ def totals_text(ins: Inspection) -> Text:
     for o in r.overrides:
         t.append(o.describe() + "\n", "bold red" if o.kind == "veto" else "bold yellow")
     t.append("进度 ", "bold")
-    t.append(f"{r.progress * 100:.2f}%", "green" if r.unscored == 0 else "yellow")
+    t.append(format_percent(r.progress), "green" if r.unscored == 0 else "yellow")
     t.append(f"（已评 {r.valued} 项、不涉及 {r.na} 项，共 {r.leaves} 项；未评 {r.unscored} 项）\n")
     t.append("完成度 ", "bold")
     if r.completion is None:
         t.append("—（尚未评分）", "yellow")
     else:
         ok = r.ready is not False
-        t.append(f"{r.completion * 100:.2f}%", "green" if ok else "yellow")
+        t.append(format_percent(r.completion), "green" if ok else "yellow")
     if r.completion_threshold is not None:
         t.append(f"（要求 {r.completion_threshold * 100:.0f}%，")
         t.append("已达到" if r.ready else "未达到", "green" if r.ready else "bold yellow")

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from ...inspection import InspectionSummary
+from ...inspection.scoring import format_percent
 from .. import keymap
 from ..text import fmt_points, fmt_time, truncate
 
@@ -16,7 +17,7 @@ COLUMNS = (
     ("unit", "被检查单位", 14),
     ("type", "检查类型", 8),
     ("checklist", "清单及版本", 14),
-    ("progress", "进度", 5),
+    ("progress", "进度", 6),  # 12.34%
     ("score", "得分", 6),
     ("status", "状态", 6),
     ("updated", "最后修改", 11),
@@ -35,7 +36,7 @@ def row_cells(s: InspectionSummary, year: int, unit_w: int = 14, list_w: int = 1
         truncate(s.unit, unit_w),
         truncate(s.type, 8),
         truncate(checklist, list_w),
-        Text(f"{s.progress * 100:.0f}%", justify="right"),
+        Text(format_percent(s.progress), justify="right"),
         Text(score, justify="right"),
         Text(s.status, STATUS_STYLE.get(s.status, "")),
         fmt_time(s.updated_at, year),
