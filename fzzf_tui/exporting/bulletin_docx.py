@@ -29,7 +29,7 @@ from .docx_layout import OfficialDocument
 from .wording import chinese_date, chinese_number, points
 
 if TYPE_CHECKING:
-    from .consolidate import ConsolidateReport, Entry
+    from .consolidate_model import ConsolidateReport, Entry
 
 DEFAULT_ISSUER = "法治政府建设督察办公室"
 MAX_SECTIONS = 10
@@ -61,7 +61,7 @@ class _Tops:
 def build_bulletin(report: ConsolidateReport, issuer: str = "", title: str = "", addressee: str = "各有关单位：",
                    annex: bool = True, template: str | Path | None = None) -> OfficialDocument:
     from .ranking import is_finished
-    from .summary_book import is_overdue
+    from .data import is_overdue
 
     today = report.today
     entries = report.included
@@ -153,7 +153,7 @@ def build_bulletin(report: ConsolidateReport, issuer: str = "", title: str = "",
 
 def _annex(doc: OfficialDocument, entries: list[Entry], today: Any) -> None:
     """附件 on a new page: every finding with its 整改要求 (units by name, as the 整改台账)."""
-    from .summary_book import is_overdue
+    from .data import is_overdue
 
     p = doc.doc.add_paragraph(style="fzzf 主送")
     p.add_run().add_break(WD_BREAK.PAGE)

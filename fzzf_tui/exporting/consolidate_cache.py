@@ -28,7 +28,7 @@ from ..inspection import Finding
 from ..inspection.scoring import NodeScore, Override, ScoreReport
 
 if TYPE_CHECKING:
-    from .consolidate import Entry
+    from .consolidate_model import Entry
 
 FORMAT = "fzzf-consolidate-cache/1"
 MAX_ENTRIES = 5000  # oldest entries are dropped past this (a few hundred KB each at most)
@@ -39,7 +39,8 @@ def _code_key() -> str:
     """A hash of the sources that decide an entry's content (scoring, checklist model, reading)."""
     h = hashlib.sha256(FORMAT.encode())
     files = sorted((_PACKAGE / "inspection").glob("*.py")) + sorted((_PACKAGE / "checklist").glob("*.py"))
-    files += [_PACKAGE / "exporting" / "consolidate.py", Path(__file__).resolve()]
+    files += [_PACKAGE / "exporting" / "consolidate.py", _PACKAGE / "exporting" / "consolidate_model.py",
+              Path(__file__).resolve()]
     for f in files:
         try:
             h.update(f.name.encode() + b"\0" + f.read_bytes())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -102,3 +102,16 @@ def sort_findings(checklist: Checklist, findings: Iterable[Finding]) -> list[Fin
 
 def as_data(source: Inspection | InspectionData) -> InspectionData:
     return source if isinstance(source, InspectionData) else InspectionData.from_inspection(source)
+
+
+DONE_STATUSES = ("已整改", "已销号")  # rectified: no longer overdue
+
+
+def is_overdue(f: Any, today: date) -> bool:
+    """整改时限 passed and not yet rectified."""
+    if not f.due or f.status in DONE_STATUSES:
+        return False
+    try:
+        return date.fromisoformat(f.due) < today
+    except ValueError:
+        return False

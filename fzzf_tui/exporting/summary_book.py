@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import ExportError
 from .cells import PERCENT_FORMAT, POINTS_FORMAT
+from .data import is_overdue
 from .files import place, temp_path
 from .ranking import RankGroup, is_finished, rank_groups
 from .sheet_writer import (
@@ -56,12 +57,11 @@ from .summary_self import SELF_EXCESS, RankingColumn, ranking_columns, self_exce
 from .wording import chinese_number
 
 if TYPE_CHECKING:
-    from .consolidate import ConsolidateReport, Entry
+    from .consolidate_model import ConsolidateReport, Entry
 
 RANKING, COMPARISON, LEDGER, SKIPPED, SOURCES = "排名", "分项对比", "整改台账", "未纳入文件", "来源"
 SHEET_NAMES = (RANKING, COMPARISON, LEDGER, SKIPPED, SOURCES)
 OVERDUE = "逾期"
-DONE_STATUSES = ("已整改", "已销号")  # rectified: no longer overdue
 NOT_RANKED = "—"
 
 # Widths are in Excel's character units (digits of the default font, 宋体 11 pt). Where 宋体 is
@@ -93,16 +93,6 @@ SOURCE_COLUMNS: tuple[tuple[str, float], ...] = (
     ("文件", 24), ("文件 SHA-256", 18), ("审计末条哈希", 18), ("清单哈希", 18),
 )
 SOURCE_HEADERS = tuple(h for h, _ in SOURCE_COLUMNS)
-
-
-def is_overdue(f: Any, today: date) -> bool:
-    """整改时限 passed and not yet rectified."""
-    if not f.due or f.status in DONE_STATUSES:
-        return False
-    try:
-        return date.fromisoformat(f.due) < today
-    except ValueError:
-        return False
 
 
 # -- 排名 ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from .cells import PERCENT_FORMAT, POINTS_FORMAT
 from .sheet_writer import TOP, TOP_RIGHT, Cells, Sheet
 
 if TYPE_CHECKING:
-    from .consolidate import Entry
+    from .consolidate_model import Entry
     from .ranking import RankGroup
 
 SELF_EXCESS = "自评虚高"
