@@ -18,6 +18,7 @@ def location_options(argv: list[str]) -> tuple[dict[str, str], list[str]]:
         if name in ("--data-dir", "--plugins-dir"):
             if not eq:
                 if i + 1 >= len(argv):
+                    rest.append(word)  # no value: left for click to report
                     break
                 value = argv[i + 1]
                 i += 1

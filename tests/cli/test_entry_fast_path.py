@@ -39,6 +39,7 @@ def run(*args: str, env_home: str) -> subprocess.CompletedProcess:
     (["list"], None),
     (["--help"], None),
     (["--version"], None),
+    (["--data-dir"], None),  # the option without its value: click says so
 ])
 def test_which_command_lines_only_start_the_tui(words, expected) -> None:
     assert tui_start(words) == expected
@@ -47,6 +48,12 @@ def test_which_command_lines_only_start_the_tui(words, expected) -> None:
 def test_location_options_are_taken_out_first() -> None:
     env, words = location_options(["--data-dir", "/d", "open", "x", "--plugins-dir=/p"])
     assert env == {"FZZF_HOME": "/d", "FZZF_PLUGINS_DIR": "/p"} and words == ["open", "x"]
+    assert location_options(["--data-dir"]) == ({}, ["--data-dir"])
+
+
+def test_an_option_without_its_value_is_reported_not_ignored(store) -> None:
+    out = run("--data-dir", env_home=str(store.root.parent))
+    assert out.returncode != 0 and "TUI" not in out.stdout
 
 
 def test_the_tui_starts_without_click_or_the_plugin_manager(tmp_path, store, special_checklist) -> None:
