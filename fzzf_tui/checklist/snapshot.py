@@ -4,7 +4,7 @@ An inspection stores its checklist as the canonical dict of a checklist that pas
 :func:`~.loading.checklist_from_dict` (:func:`~.model.checklist_to_dict`): every key is known,
 every value well-formed, every default implied by the same rules. Validating it again on each open
 was four fifths of the time to open a 年度考核 inspection. :func:`checklist_from_snapshot` builds
-the same objects directly; ``tests/checklist/test_snapshot_fast_path.py`` keeps the two equal for
+the same objects directly; ``tests/unit/test_snapshot_fast_path.py`` keeps the two equal for
 every built-in checklist and every method, kind and option.
 
 Only trusted input comes here: the store uses it for a file whose bytes this machine wrote or

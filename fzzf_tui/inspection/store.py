@@ -331,8 +331,9 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
                 fields["set"] = changes
             if action in UNDOABLE and ("set" in fields or _plain(inverse_changes(probe, self.storage.lookup)) != was):
                 fields["was"] = was
-            entry = _audit().make_entry(self.storage.head or _audit().GENESIS, len(self.storage.entries) + 1, now_iso(),
-                                         self.who, action, target, _plain(old), _plain(new), **fields)
+            audit = _audit()
+            entry = audit.make_entry(self.storage.head or audit.GENESIS, len(self.storage.entries) + 1, now_iso(),
+                                     self.who, action, target, _plain(old), _plain(new), **fields)
             self.storage.commit(entry)
         except BaseException:
             # Nothing reached the disk: restore memory to what is saved.
@@ -497,10 +498,11 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
             shown = "；".join(pending[:5]) + (f" 等 {len(pending)} 处" if len(pending) > 5 else "")
             raise InvalidValue(f"还有 {len(pending)} 处合并冲突未处理，不能完成检查：{shown}。"
                                "请先处理冲突（fzzf conflicts / fzzf resolve，或在界面中按 c）")
-        content = _audit().content_digest((r.to_dict() for r in self._results.values()),
-                                           (f.to_dict() for f in self._findings.values()))
-        seal = _audit().make_seal(self.id, len(self.storage.entries) + 1, self.storage.head, content, now_iso(), self.who,
-                                   _audit().office_key())
+        audit = _audit()
+        content = audit.content_digest((r.to_dict() for r in self._results.values()),
+                                       (f.to_dict() for f in self._findings.values()))
+        seal = audit.make_seal(self.id, len(self.storage.entries) + 1, self.storage.head, content, now_iso(), self.who,
+                               audit.office_key())
         self._write("finalize", "status", IN_PROGRESS, FINISHED, lambda: self._set_meta(status=FINISHED, seal=seal))
 
     def reopen(self, reason: str) -> None:
