@@ -2,7 +2,8 @@
 A4, nothing cut, text at 9 pt or more, headers repeated, the signature blocks on the last page.
 
 Skipped where LibreOffice is not installed (``apt-get install libreoffice-calc libreoffice-writer
-fonts-noto-cjk``); the Word documents are skipped where only LibreOffice Calc is (no Writer).
+fonts-noto-cjk``); the Word documents are skipped where only LibreOffice Calc is (no Writer), and
+the size checks where no CJK font is installed.
 Page checks need poppler's ``pdfinfo``/``pdftotext``.
 
 Text size is measured, not assumed: a CJK character is one em wide, so a word of CJK characters
@@ -61,8 +62,20 @@ def cjk_sizes(pdf: Path) -> dict[int, list[tuple[float, str]]]:
     return {p: sorted(v) for p, v in pages.items()}
 
 
+def has_cjk_font() -> bool:
+    """A CJK font LibreOffice can print with: without one its fallback glyphs are not one em wide."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return True  # cannot tell (not fontconfig): measure anyway
+    out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True).stdout
+    return bool(out.strip())
+
+
 def assert_readable(pdf: Path, pages: list[int] | None = None) -> float:
     """Every CJK word on ``pages`` (default all) at MIN_SIZE or more; returns the smallest size."""
+    if not has_cjk_font():
+        pytest.skip("no CJK font installed (fc-list :lang=zh is empty): printed sizes cannot be measured; "
+                    "apt-get install fonts-noto-cjk")
     sizes = cjk_sizes(pdf)
     smallest = min((v[0] for p, v in sizes.items() if pages is None or p in pages), default=(99.0, ""))
     assert smallest[0] >= MIN_SIZE, f"{pdf.name}: “{smallest[1]}” printed at {smallest[0]:.2f} pt"
@@ -111,8 +124,8 @@ def test_summary_workbook_prints_on_a4_readable_with_repeated_headers(deliverabl
         for header in ("序号", "被检查单位", "问题", "整改要求", "整改时限", "状态", "整改措施", "逾期"):
             assert header in t
         assert "问题编号" not in t  # hidden
-    ranking = texts[0]
-    assert "名次" in ranking and "进度" in ranking and "未参与排名 2 个" in ranking
+    ranking = re.sub(r"\s+", "", texts[0])  # a long line may wrap anywhere, by the font's metrics
+    assert "名次" in ranking and "进度" in ranking and "未参与排名2个" in ranking
     assert re.search(r"第\s*1\s*页", ledger[0])  # pages numbered per sheet
 
 
