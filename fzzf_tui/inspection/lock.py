@@ -1,7 +1,7 @@
 """Single-writer lock for an inspection file, with a note saying who holds it.
 
-The lock itself is an OS lock (``filelock``: ``fcntl.flock`` on Linux, ``msvcrt.locking`` on
-Windows), which the OS releases when the holding process dies, so a crash can never leave the
+The lock itself is an OS lock (:mod:`fzzf_tui.oslock`: ``fcntl.flock`` on Linux,
+``msvcrt.locking`` on Windows), which the OS releases when the holding process dies, so a crash can never leave the
 file locked forever. Beside it, ``<file>.lock.json`` says who holds it (user, machine, pid,
 since when). If we obtain the OS lock while that note still names another holder, the previous
 holder crashed: the lock is *stale*, and we take it over and report it.
@@ -18,10 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import filelock
-
 from ..errors import InspectionLocked
 from ..fileio import atomic_write_bytes
+from ..oslock import FileLock, LockBusy
 
 
 def current_user() -> str:
@@ -68,7 +67,7 @@ class InspectionLock:
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.info_path = self.path.with_name(self.path.name + ".lock.json")
-        self._lock = filelock.FileLock(str(self.lock_path), timeout=0, thread_local=False)
+        self._lock = FileLock(self.lock_path)
         self.recovered_from: dict[str, Any] | None = None
 
     def read_info(self) -> dict[str, Any]:
@@ -79,8 +78,8 @@ class InspectionLock:
 
     def acquire(self) -> None:
         try:
-            self._lock.acquire(timeout=0)
-        except filelock.Timeout:
+            self._lock.acquire()
+        except LockBusy:
             info = self.read_info()
             raise InspectionLocked(
                 f"检查“{self.path.name}”正由 {describe_holder(info)} 编辑，只能以只读方式查看。"
@@ -126,11 +125,11 @@ def lock_state(path: Path) -> dict[str, Any]:
     """
     lock = InspectionLock(path)
     info = lock.read_info()
-    if not lock.lock_path.exists():  # nobody has ever locked it here (or Windows removed it)
+    if not lock.lock_path.exists():  # nobody has ever locked it here
         return {"state": "stale" if info else "free", "holder": info}
     try:
-        lock._lock.acquire(timeout=0)
-    except filelock.Timeout:
+        lock._lock.acquire()
+    except LockBusy:
         return {"state": "held", "holder": info}
     except OSError as exc:
         return {"state": "unknown", "holder": info, "error": f"{type(exc).__name__}: {exc}"}

@@ -34,7 +34,7 @@ def test_json_report_names_versions_folders_and_checklists(home: Path) -> None:
     assert report["program"]["version"] == fzzf_tui.__version__
     assert report["python"]["version"].startswith(f"{sys.version_info.major}.{sys.version_info.minor}.")
     deps = {d["name"].lower(): d for d in report["dependencies"]["direct"]}
-    assert {"textual", "click", "pluggy", "tinydb", "openpyxl", "pyyaml", "platformdirs", "filelock"} <= set(deps)
+    assert {"textual", "click", "pluggy", "tinydb", "openpyxl", "pyyaml", "platformdirs"} <= set(deps)
     assert all(d["ok"] and d["installed"] for d in deps.values())
     assert "rich" in {d["name"] for d in report["dependencies"]["indirect"]}  # pulled in by textual
     data = report["data"]["data_dir"]

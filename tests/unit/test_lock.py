@@ -82,3 +82,24 @@ def test_stale_lock_after_crash_is_recovered(store, special_checklist) -> None:
     finally:
         again.close()
     assert not lock.info_path.exists()
+
+
+def test_os_lock_is_exclusive_per_lock_object_and_reports_other_failures(tmp_path: Path) -> None:
+    from fzzf_tui.oslock import FileLock, LockBusy
+
+    path = tmp_path / "x.fzzf.lock"
+    first, second = FileLock(path), FileLock(path)
+    first.acquire()
+    first.acquire()  # taking a held lock again is a no-op, not a deadlock
+    assert first.is_locked
+    with pytest.raises(LockBusy):
+        second.acquire()  # another open of the same file, in the same process
+    assert not second.is_locked
+    first.release()
+    first.release()  # twice is harmless
+    second.acquire()
+    assert second.is_locked and path.exists()
+    second.release()
+    assert path.exists()  # never deleted: a late opener must not lock a name nobody else holds
+    with pytest.raises(FileNotFoundError):  # not "busy": the caller reports the real error
+        FileLock(tmp_path / "missing" / "x.lock").acquire()
