@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class FzzfError(Exception):
@@ -16,8 +16,7 @@ class FzzfError(Exception):
         return self.message
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One located problem in a file: ``where`` is ``file:line`` or ``file [code]``."""
 
     where: str

@@ -66,7 +66,7 @@ def report_to_dict(report: ScoreReport, codes: Any = None) -> dict[str, Any]:
     d = {f.name: getattr(report, f.name) for f in dataclasses.fields(ScoreReport)}
     nodes = report.nodes if codes is None else {c: report.nodes[c] for c in codes if c in report.nodes}
     d["nodes"] = {code: dataclasses.asdict(n) for code, n in nodes.items()}
-    d["overrides"] = [dataclasses.asdict(o) for o in report.overrides]
+    d["overrides"] = [o.to_dict() for o in report.overrides]
     d["provisional"] = list(report.provisional)
     d["extra"] = json.loads(json.dumps(report.extra))  # a copy; fails (no cache) if not JSON data
     return d

@@ -26,7 +26,7 @@ def _prune(item: Item, keep: set[str]) -> Item | None:
     children = tuple(c for c in (_prune(ch, keep) for ch in item.children) if c is not None)
     if not children:
         return None
-    return dataclasses.replace(item, children=children, points=sum(c.points for c in children if c.kind == item.kind))
+    return item._replace(children=children, points=sum(c.points for c in children if c.kind == item.kind))
 
 
 def derive_checklist(original: Checklist, codes: set[str]) -> Checklist:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from ..checklist.model import Checklist, Item
 # Item values and the rounding rule live in values.py; re-exported here, where callers import them.
@@ -89,8 +89,7 @@ class NodeScore:
         return self.applicable and abs(self.applicable_max - self.max) > 1e-6
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(NamedTuple):
     """A triggered 一票否决 (``veto``) or 等次上限 (``cap``)."""
 
     code: str
