@@ -306,3 +306,51 @@ async def test_mouse_clicks_tree_and_key_bar(make_app, store, special_checklist)
         await pilot.click(bar, offset=(x, 0))
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_tree_opens_the_cursors_branch_and_makes_the_rest_on_demand(make_app, store, annual_checklist) -> None:
+    """年度考核 (575 items): the first frame makes only the outline and the branch holding the
+    first unscored item; a section opened by the user, a search or `n` makes its children."""
+    path = new_inspection(store, annual_checklist, scores={"1.1.1.1": 1})
+    app = make_app(open_path=path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_screen(app, pilot)
+        tree = screen.checklist_tree
+        assert tree.cursor_code == "1.1.2.1"
+        assert len(tree.nodes) < 40, len(tree.nodes)  # 8 + 11 + 6 + 4, not 575
+        assert [n.data for n in tree.root.children if n.is_expanded] == ["1"]
+        assert "2.12" not in tree.nodes and tree.in_view("2.12.1.1")  # in this view, not made yet
+        # space on a closed section opens it: its children are made then
+        tree.select_code("2")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        assert tree.nodes["2"].is_expanded and "2.12" in tree.nodes
+        await pilot.press("down")
+        await settle(pilot)
+        assert tree.cursor_code == "2.12"
+        # a search into a closed branch opens the way down to it
+        screen.goto("7.43")
+        await settle(pilot)
+        assert tree.cursor_code == "7.43" and tree.nodes["7"].is_expanded
+        assert tree.cursor_node is tree.nodes["7.43"] and tree.nodes["7.43"].line >= 0
+        # n moves on into sections nobody opened
+        tree.select_code("1.11")
+        await pilot.press("n")
+        await settle(pilot)
+        assert tree.cursor_code == "1.11.1.1" and tree.nodes["1.11"].is_expanded
+
+
+async def test_filter_view_opens_every_section_with_a_match(make_app, store, annual_checklist) -> None:
+    path = new_inspection(store, annual_checklist, na={"3.17.1.1": "无此事项", "6.36.2.1": "无此事项"})
+    app = make_app(open_path=path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_screen(app, pilot)
+        assert screen.set_filter("na")
+        await settle(pilot)
+        tree = screen.checklist_tree
+        assert tree.visible_leaf_codes() == ["3.17.1.1", "6.36.2.1"]
+        for code in ("3", "3.17", "3.17.1", "6", "6.36", "6.36.2"):
+            assert tree.nodes[code].is_expanded
+        assert set(tree.nodes) == {"3", "3.17", "3.17.1", "3.17.1.1", "6", "6.36", "6.36.2", "6.36.2.1"}
+        assert tree.cursor_code in ("3.17.1.1", "6.36.2.1")

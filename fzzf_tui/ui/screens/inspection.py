@@ -113,10 +113,10 @@ class InspectionScreen(NavigationMixin, RecordsMixin, FollowMixin, Screen):
             self.set_interval(self.POLL_SECONDS, self.poll_other_instance)
         self._index_findings()
         tree = self.checklist_tree
-        tree.build(self.compute_views())
         start = self._next_code(None, lambda code: not self._is_scored(code)) or next(
             (leaf.code for leaf in self.checklist.leaves()), None
         )
+        tree.build(self.compute_views(), open_to=start)
         if start:
             tree.select_code(start)
         tree.focus()

@@ -22,10 +22,10 @@ class NavigationMixin:
         if n == 0:
             return None
         i = self._pos.get(start, -1 if step > 0 else n) if start else (-1 if step > 0 else n)
-        nodes = self.checklist_tree.nodes
+        in_view = self.checklist_tree.in_view
         for k in range(1, n + 1):
             code = self._order[(i + step * k) % n]
-            if code in nodes and self.checklist.item(code).is_leaf and want(code):
+            if self.checklist.item(code).is_leaf and in_view(code) and want(code):
                 return code
         return None
 
@@ -54,7 +54,7 @@ class NavigationMixin:
 
     def goto(self, code: str) -> None:
         """Put the cursor on ``code``, leaving a filter that hides it."""
-        if code not in self.checklist_tree.nodes:
+        if not self.checklist_tree.in_view(code):
             self.set_filter("all")
         self.checklist_tree.select_code(code)
         self.checklist_tree.focus()
@@ -75,8 +75,9 @@ class NavigationMixin:
         current = self.checklist_tree.cursor_code
         self.filter = mode
         visible = None if mode == "all" else (lambda code: self._matches_filter(code, mode))
-        self.checklist_tree.build(self.compute_views(), visible)
-        target = current if current in self.checklist_tree.nodes else next(iter(self.checklist_tree.visible_leaf_codes()), None)
+        tree = self.checklist_tree
+        tree.build(self.compute_views(), visible, open_to=current)
+        target = current if current and tree.in_view(current) else next(iter(tree.visible_leaf_codes()), None)
         if target:
             self.call_after_refresh(self.checklist_tree.select_code, target)
         self._update_header()

@@ -1,7 +1,10 @@
 """The checklist tree: one node per item, a marker per leaf, progress and score per section.
 
-Built once per view. After a change the screen passes fresh :class:`NodeView` values and only
-the nodes whose view changed are repainted, so a 340-leaf checklist stays instant. Labels are
+Built lazily: a section's children become tree nodes when it is first expanded. The full view
+opens only the branch that holds the cursor (the other sections show as an outline with their
+progress and score); a filter view opens every section with something in it. So the first
+frame of a 575-item 年度考核 makes ~20 nodes, not 575. After a change the screen passes fresh
+:class:`NodeView` values and only the nodes whose view changed are repainted. Labels are
 rendered at paint time to the tree's current width (code + title cut to fit + marker/stats),
 so a resize never rebuilds anything.
 """
@@ -70,9 +73,10 @@ class ChecklistTree(Tree[str]):
         self.auto_expand = False  # enter on a section toggles it through our own handler
         self.checklist = checklist
         self.views: dict[str, NodeView] = {}
-        self.nodes: dict[str, TreeNode[str]] = {}
+        self.nodes: dict[str, TreeNode[str]] = {}  # the nodes made so far (see in_view)
         self._depth = {code: n for code, n in self._depths(checklist)}
-        self._visible: Callable[[str], bool] | None = None
+        self._in_view: set[str] | None = None  # None: every item (the full view)
+        self._populated: set[str] = set()  # sections whose children are nodes
         self._styles: dict[str, Style] | None = None
         self._styles_key: object = None
 
@@ -85,39 +89,84 @@ class ChecklistTree(Tree[str]):
 
         return walk(checklist.items, 0)
 
-    # -- building (once per view) --------------------------------------------------
-    def build(self, views: dict[str, NodeView], visible: Callable[[str], bool] | None = None) -> None:
-        """(Re)build the nodes; ``visible(code)`` limits the leaves shown (a filter view)."""
+    # -- building (once per view; sections filled in when first expanded) -----------------
+    def build(self, views: dict[str, NodeView], visible: Callable[[str], bool] | None = None,
+              open_to: str | None = None) -> None:
+        """(Re)build the view; ``visible(code)`` limits the leaves shown (a filter view, whose
+        sections all open); in the full view only the branch down to ``open_to`` opens."""
         self.views = dict(views)
-        self._visible = visible
         self.clear()
         self.nodes = {}
-
-        def add(parent: TreeNode[str], items) -> bool:
-            shown = False
-            for item in items:
-                label = Text(item.code)  # a Text label skips markup parsing; render_label draws it
-                if item.is_leaf:
-                    if visible is None or visible(item.code):
-                        self.nodes[item.code] = parent.add_leaf(label, data=item.code)
-                        shown = True
-                else:
-                    node = parent.add(label, data=item.code, expand=True)
-                    self.nodes[item.code] = node
-                    if add(node, item.children):
-                        shown = True
-                    elif visible is not None:
-                        node.remove()
-                        del self.nodes[item.code]
-            return shown
-
+        self._populated = set()
+        if visible is None:
+            self._in_view = None
+        else:
+            shown: set[str] = set()
+            for leaf in self.checklist.leaves():
+                if visible(leaf.code):
+                    shown.add(leaf.code)
+                    shown.update(a.code for a in self.checklist.ancestors(leaf.code))
+            self._in_view = shown
         # One invalidation for the whole build instead of one per node added.
         self._bulk = True
         try:
-            add(self.root, self.checklist.items)
+            self._fill(self.root, self.checklist.items)
+            if visible is not None:
+                self._open_all_below()
+            elif open_to is not None:
+                self._open_path(open_to)
         finally:
             self._bulk = False
         self._invalidate()
+
+    def in_view(self, code: str) -> bool:
+        """Whether ``code`` is shown in this view (made into a node yet or not)."""
+        return self.checklist.has_item(code) if self._in_view is None else code in self._in_view
+
+    def _fill(self, parent: TreeNode[str], items) -> list[str]:
+        """Nodes for ``items`` under ``parent`` (those in this view); returns their codes."""
+        added = []
+        for item in items:
+            if not self.in_view(item.code):
+                continue
+            label = Text(item.code)  # a Text label skips markup parsing; render_label draws it
+            if item.is_leaf:
+                self.nodes[item.code] = parent.add_leaf(label, data=item.code)
+            else:
+                self.nodes[item.code] = parent.add(label, data=item.code, expand=False)
+            added.append(item.code)
+        if parent.data is not None:
+            self._populated.add(parent.data)
+        return added
+
+    def _open(self, code: str) -> list[str]:
+        """Open section ``code``, making its children nodes if not yet; returns those made."""
+        node = self.nodes[code]
+        added = [] if code in self._populated else self._fill(node, self.checklist.item(code).children)
+        if not node.is_expanded:
+            node.expand()
+        return added
+
+    def _open_all_below(self) -> None:
+        # a filter view: every section in it opens (its leaves are what the user asked to see)
+        pending = [code for code in self.nodes if not self.checklist.item(code).is_leaf]
+        while pending:
+            pending.extend(c for c in self._open(pending.pop()) if not self.checklist.item(c).is_leaf)
+
+    def _open_path(self, code: str) -> bool:
+        """Make nodes down to ``code`` and open its sections; False if it is not in this view."""
+        if not self.in_view(code):
+            return False
+        for ancestor in self.checklist.ancestors(code):
+            self._open(ancestor.code)
+        return code in self.nodes
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
+        # A section opened by the user (space, enter, a click): its children become nodes now.
+        code = event.node.data
+        if code is not None and code not in self._populated and code in self.nodes:
+            self._fill(event.node, self.checklist.item(code).children)
+            self._invalidate()
 
     def _invalidate(self) -> None:
         if not self._bulk:
@@ -153,21 +202,17 @@ class ChecklistTree(Tree[str]):
         return node.data if node is not None else None
 
     def visible_leaf_codes(self) -> list[str]:
-        return [code for code in self.nodes if self.checklist.item(code).is_leaf]
+        """The leaves in this view, in checklist order."""
+        return [leaf.code for leaf in self.checklist.leaves() if self.in_view(leaf.code)]
 
     def select_code(self, code: str) -> bool:
         """Move the cursor to ``code``, expanding its sections. False if not in this view."""
-        node = self.nodes.get(code)
-        if node is None:
+        closed = any(a.code not in self.nodes or not self.nodes[a.code].is_expanded for a in self.checklist.ancestors(code))
+        made = code in self.nodes
+        if not self._open_path(code):
             return False
-        parent = node.parent
-        expanded = False
-        while parent is not None and not parent.is_root:
-            if not parent.is_expanded:
-                parent.expand()
-                expanded = True
-            parent = parent.parent
-        if expanded or node.line < 0:
+        node = self.nodes[code]
+        if closed or not made or node.line < 0:
             _ = self.last_line  # lines are laid out lazily; this makes node.line current
         if self.size.height:
             self.move_cursor(node)
