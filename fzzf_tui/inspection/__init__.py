@@ -4,7 +4,7 @@ from . import scorer
 from .findings import OPEN_STATUSES, SEVERITIES, STATUSES, Evidence, Finding
 from .scoring import Result, ScoreReport, describe_value, earned_points, score_inspection, validate_value
 from .status import ARCHIVED, FINISHED, IN_PROGRESS, INSPECTION_STATUSES
-from .folder import InspectionStore, InspectionSummary, read_summary
+from .folder import InspectionStore
 from .store import Inspection, TamperedInspection
 
 __all__ = [
@@ -16,10 +16,14 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # verify_file is imported on first use: opening an inspection this machine wrote needs
-    # neither it nor the audit module behind it.
+    # Imported on first use: opening an inspection this machine wrote needs neither verify (and
+    # the audit module behind it) nor the list's summaries.
     if name == "verify_file":
         from .verify import verify_file
 
         return verify_file
+    if name in ("InspectionSummary", "read_summary"):
+        from . import summaries
+
+        return getattr(summaries, name)
     raise AttributeError(name)

@@ -101,7 +101,7 @@ class FindingsMixin(_Base):
         if not changed:
             return old
         history = old.history + ({"at": ts, "who": self.who, "action": "修改", "fields": changed},)
-        new = Finding(**{**old.__dict__, **fields, "history": history, "updated_at": ts})
+        new = old._replace(**fields, history=history, updated_at=ts)
         self._write("finding.update", old.id, old.to_dict(), new.to_dict(), lambda: self._put_finding(new, old.id))
         return new
 
@@ -120,9 +120,7 @@ class FindingsMixin(_Base):
         entry = {"at": ts, "who": self.who, "action": "状态", "from": old.status, "to": status}
         if review:
             entry["review"] = review
-        new = Finding(
-            **{**old.__dict__, "status": status, "review": review or old.review, "history": old.history + (entry,), "updated_at": ts}
-        )
+        new = old._replace(status=status, review=review or old.review, history=old.history + (entry,), updated_at=ts)
         self._write("finding.status", old.id, old.to_dict(), new.to_dict(), lambda: self._put_finding(new, old.id))
         return new
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from ..dates import parse_date
 from ..errors import InvalidValue
@@ -35,8 +34,7 @@ def file_sha256(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """One piece of 佐证材料: free text, or a file reference pinned by size and SHA-256.
 
     ``path`` is where the file came from; ``stored`` says a copy was put in the evidence
@@ -108,8 +106,7 @@ class Evidence:
         return None
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     id: str
     description: str
     item_code: str | None = None

@@ -75,8 +75,7 @@ def create_follow_up(original_path: Path, store: InspectionStore, who: str | Non
         )
         ts = now_iso()
         copies = [
-            dataclasses.replace(
-                f,
+            f._replace(
                 id=uuid.uuid4().hex[:12],
                 origin=f.id,
                 history=f.history + ({"at": ts, "who": ins.who, "action": "回头看", "from_inspection": orig.id},),

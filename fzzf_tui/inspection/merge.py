@@ -28,7 +28,6 @@ merge entry names each input's head, and ``finalize`` refuses while any conflict
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -305,8 +304,8 @@ def _merge_findings(opened: list[Inspection], base: State | None, who: str, prob
         first = copies[0][1]
         history = _union_history(f for _, f in copies) + (
             {"at": ts, "who": who, "action": "合并", "sources": [ins.id for ins, _ in copies]},)
-        merged.append(dataclasses.replace(
-            first, **fields, evidence=_union_evidence((f for _, f in copies), b), history=history,
+        merged.append(first._replace(
+            **fields, evidence=_union_evidence((f for _, f in copies), b), history=history,
             updated_at=max(f.updated_at for _, f in copies),
             created_by=(b or first).created_by, created_at=(b or first).created_at,
         ))
@@ -360,8 +359,8 @@ def _deduplicate(findings: list[Finding], holders: dict[str, list[Inspection]], 
                       *g.provenance))
         history = _union_history(group) + (
             {"at": ts, "who": who, "action": "合并相同问题", "merged": [g.id for g in others]},)
-        out.append(dataclasses.replace(
-            keep, **fields, evidence=_union_evidence(group), history=history, provenance=provenance,
+        out.append(keep._replace(
+            **fields, evidence=_union_evidence(group), history=history, provenance=provenance,
             updated_at=max(g.updated_at for g in group),
         ))
         report.append({"finding": keep.id, "merged": [g.id for g in others],

@@ -6,9 +6,8 @@ Split from scoring.py (which re-exports every name here) so each stays small.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from ..checklist.model import Item
 from ..errors import InvalidValue
@@ -70,8 +69,7 @@ def format_signed(x: float) -> str:
     return ("+" if x > 0 else "−") + text
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """What an inspector recorded for one leaf item."""
 
     code: str

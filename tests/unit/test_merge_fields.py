@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -321,7 +320,7 @@ def test_an_items_evidence_merges_three_way(store, special_checklist, tmp_path: 
     a, b = tmp_path / "a.fzzf", tmp_path / "b.fzzf"
     shutil.copy(ins.path, a), shutil.copy(ins.path, b)
     with Inspection.open(a) as x:
-        x.bulk_apply("attach", {}, results=[dataclasses.replace(x.result("1.1"), evidence=(Evidence(text="台账照片"),))])
+        x.bulk_apply("attach", {}, results=[x.result("1.1")._replace(evidence=(Evidence(text="台账照片"),))])
     with Inspection.open(b) as y:
         y.set_value("1.1", 2)  # the score changes on the other laptop
     merge_inspections([a, b], tmp_path / "m.fzzf")
