@@ -126,9 +126,13 @@ class Item(NamedTuple):
         return self.text or self.title
 
     def walk(self) -> Iterator["Item"]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This item and everything below it, in document order (one stack, no nested generators)."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            if node.children:
+                stack.extend(reversed(node.children))
 
     def leaves(self) -> Iterator["Item"]:
         for node in self.walk():
@@ -178,24 +182,31 @@ class Checklist:
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        # One pass: every item in document order, the index by code and each child's parent.
         index = self._index
-        for node in self.walk():
-            index.setdefault(node.code, node)
+        order: list[Item] = []
         parents: dict[str, str] = {}
-        for node in self.walk():
-            for child in node.children:
-                parents[child.code] = node.code
+        stack = list(reversed(self.items))
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            index.setdefault(node.code, node)
+            if node.children:
+                for child in node.children:
+                    parents[child.code] = node.code
+                stack.extend(reversed(node.children))
+        object.__setattr__(self, "_order", tuple(order))
+        object.__setattr__(self, "_leaf_order", tuple(n for n in order if not n.children))
         object.__setattr__(self, "_parents", parents)
 
     # -- navigation ---------------------------------------------------------
     def walk(self) -> Iterator[Item]:
-        for top in self.items:
-            yield from top.walk()
+        """Every item in document order."""
+        return iter(self._order)  # type: ignore[attr-defined]
 
     def leaves(self) -> Iterator[Item]:
-        for node in self.walk():
-            if node.is_leaf:
-                yield node
+        """Every leaf (scored item) in document order."""
+        return iter(self._leaf_order)  # type: ignore[attr-defined]
 
     def item(self, code: str) -> Item:
         try:
@@ -222,7 +233,7 @@ class Checklist:
 
     @property
     def leaf_count(self) -> int:
-        return sum(1 for _ in self.leaves())
+        return len(self._leaf_order)  # type: ignore[attr-defined]
 
     @property
     def item_count(self) -> int:
