@@ -162,13 +162,17 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
             trusted = trust.is_trusted(self.path, self.storage.loaded.image.sha256)
             self._load(trusted)
             self.storage.derive = self._derived
+            # The summary a file carries (what lists show) is derived, so verify ignores it; a
+            # file is only trusted with it when it says what the record scores to.
+            self._summary_checked = trusted
             if not trusted:
                 report = self.verify(deep=True)
                 if not report.ok:
                     raise TamperedInspection(
                         f"检查文件未通过校验，内容与审计记录不符（文件可能被改动）：{report.problems[0]}"
                         f"（详见 fzzf verify）：{self.path}", report)
-                if self.storage.sha256:
+                self._summary_checked = self.meta.get("summary") == self._derived()["summary"]
+                if self.storage.sha256 and self._summary_checked:
                     trust.remember(self.path, self.storage.sha256)
         except BaseException:
             if getattr(self, "storage", None) is not None:
@@ -218,12 +222,14 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
     def close(self) -> None:
         if getattr(self, "storage", None) is None:
             return
+        compacted = False
         if not self.readonly and self.storage.needs_compaction:
             try:
-                self.storage.compact()
+                self.storage.compact()  # writes the derived summary afresh
+                compacted = True
             except OSError:
                 pass  # every change is already durable in the journal; compaction retries next time
-        if not self.readonly and self.storage.sha256:
+        if not self.readonly and self.storage.sha256 and (compacted or self._summary_checked):
             trust.remember(self.path, self.storage.sha256)
         self.storage.close()
         if self.lock is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorruptInspection
+from . import trust
 from .status import FILE_FORMAT, IN_PROGRESS
 from .storage import load_file
 from .store import Inspection, summary_of
@@ -89,7 +90,8 @@ def read_summary(path: Path) -> InspectionSummary:
     and ctime: a same-size change within the mtime's resolution must not show a stale score).
 
     A file with journal lines (open in another window, or left by a crash) has no up-to-date
-    cached summary: it is opened read-only (replayed and verified) and scored.
+    cached summary, and a file this machine has not written or verified in its current form is
+    not taken at its word: both are opened read-only (replayed and verified) and scored.
     """
     from ..checklist.cache import _cache_path  # same cache folder, keyed by path
 
@@ -109,7 +111,11 @@ def read_summary(path: Path) -> InspectionSummary:
         meta = loaded.state.meta
         if not meta or meta.get("format") != FILE_FORMAT:
             raise CorruptInspection("不是 fzzf 检查文件")
-        if loaded.image.checkpoint < len(loaded.image.log) or not isinstance(meta.get("summary"), dict):
+        trusted = trust.is_trusted(path, loaded.image.sha256)
+        if not trusted or loaded.image.checkpoint < len(loaded.image.log) or not isinstance(meta.get("summary"), dict):
+            # A file this machine did not write or verify in this form (copied in, or edited by
+            # hand) is verified in full and scored from its record: a list must not show the
+            # summary a file says of itself. One that fails is listed with the reason.
             with Inspection.open(path, readonly=True) as ins:
                 summary = _summary_from(path, ins.meta, summary_of(ins.score(), ins.findings()))
         else:

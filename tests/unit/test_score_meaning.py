@@ -251,7 +251,10 @@ def test_the_list_never_shows_a_stale_score_when_a_file_is_replaced_by_one_of_th
     tmp.write_bytes(other)
     os.replace(tmp, path)
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert read_summary(path).total == first.total - 1
+    again = read_summary(path)  # not the cached summary of the first file ...
+    assert again.total != first.total
+    # ... nor the score this one claims: its edited value disagrees with its audit trail
+    assert again.status == "无法读取" and "未通过校验" in again.error, again
 
 
 # -- the checklist format: new fields do not change old hashes -------------------------------------

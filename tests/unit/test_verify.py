@@ -176,3 +176,34 @@ def test_an_inspection_in_progress_edited_in_place_fails_verify_by_id_naming_it(
     assert out.exit_code != 0 and named in out.output, out.output
     with pytest.raises(Exception, match=named):
         Inspection.open(path)  # the app refuses to work on it as if it were the record
+    out = CliRunner().invoke(cli, ["list"])  # the list does not show it as a record either
+    row = next(line for line in out.output.splitlines() if iid in line or path.stem in line)
+    assert "无法读取" in row and "未通过校验" in out.output, out.output
+
+
+def test_the_list_scores_a_file_from_its_record_not_from_the_summary_it_carries(store, special_checklist) -> None:
+    """The summary in a file's first line is derived data: edited by hand to a better score, it
+    verifies (nothing recorded changed) but the list must show the recorded score."""
+    ins = store.create(special_checklist, "洛阳市司法局", ["张明"], who="张明")
+    ins.set_value("1.1", 0)
+    path, iid = ins.path, ins.id
+    ins.close()
+    before = CliRunner().invoke(cli, ["list", "--json"])
+    real = next(r for r in json.loads(before.output) if r["id"] == iid)["total"]
+
+    def better(s) -> None:
+        s["meta"]["1"]["summary"].update(total=99.0, percent=99.0, grade="优秀")
+
+    _edit_state_line(path, better)
+    out = CliRunner().invoke(cli, ["list", "--json"])
+    row = next(r for r in json.loads(out.output) if r["id"] == iid)
+    assert row["total"] == real != 99.0 and row["grade"] != "优秀", row
+    with Inspection.open(path):  # opened and closed unchanged: still not trusted with that summary
+        pass
+    out = CliRunner().invoke(cli, ["list", "--json"])
+    assert next(r for r in json.loads(out.output) if r["id"] == iid)["total"] == real
+    from fzzf_tui.inspection import read_summary
+    import fzzf_tui.checklist.cache as cache_mod
+    summary_cache = cache_mod._cache_path(path).with_name("summary-" + cache_mod._cache_path(path).name)
+    summary_cache.unlink(missing_ok=True)  # without the list's own cache, the file is read again
+    assert read_summary(path).total == real
