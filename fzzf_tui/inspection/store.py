@@ -229,7 +229,7 @@ class Inspection(FindingsMixin, ConflictsMixin, UndoMixin):
                 compacted = True
             except OSError:
                 pass  # every change is already durable in the journal; compaction retries next time
-        if not self.readonly and self.storage.sha256 and (compacted or self._summary_checked):
+        if not self.readonly and self.storage.sha256 and (compacted or getattr(self, "_summary_checked", False)):
             trust.remember(self.path, self.storage.sha256)
         self.storage.close()
         if self.lock is not None:
