@@ -34,7 +34,7 @@ from tinydb import TinyDB
 from ..checklist.loading import checklist_from_dict
 from ..checklist.snapshot import checklist_from_snapshot
 from ..checklist.model import Checklist, canonical_json, snapshot_hash
-from ..errors import CorruptInspection, InspectionError, InvalidValue, ReadOnlyInspection
+from ..errors import CorruptInspection, InvalidValue, ReadOnlyInspection
 from ..fileio import check_text, remove_stale_temps
 from . import trust
 from .findings import STATUSES, Finding
@@ -42,7 +42,7 @@ from .conflicts import ConflictsMixin
 from .finding_edits import FindingsMixin, check_finding_texts, check_result_texts
 from .history import UNDOABLE
 from .lock import InspectionLock, current_user
-from .replay import DERIVED_META, PARTS, empty_changes, implied_changes, inverse_changes, normalise
+from .replay import DERIVED_META, empty_changes, implied_changes, inverse_changes, normalise
 from .scoring import Result, ScoreReport, score_inspection, validate_value
 from .status import ARCHIVED, FILE_FORMAT, FINISHED, IN_PROGRESS, INSPECTION_STATUSES, SUFFIX, now_iso
 from .storage import LAYOUT, JournalStorage
@@ -50,6 +50,7 @@ from .undo import UndoMixin
 
 if TYPE_CHECKING:
     from . import audit as audit_mod
+    from .history import UndoStack
 
 # Re-serialise the snapshot on open to prove it is canonical (``fzzf verify`` always does).
 _PARANOID = os.environ.get("FZZF_PARANOID") == "1"

@@ -7,7 +7,6 @@ import hashlib
 import struct
 import zipfile
 import zlib
-from pathlib import Path
 
 import pytest
 

@@ -31,7 +31,7 @@ def kit():
 def make_wheel(folder: Path, filename: str, requires: list[str] = (), requires_python: str = "") -> Path:
     name, version = filename.split("-")[:2]
     path = folder / filename
-    meta = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    meta = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     if requires_python:
         meta.append(f"Requires-Python: {requires_python}")
     meta += [f"Requires-Dist: {r}" for r in requires]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from fzzf_tui.checklist import checklist_from_dict
 from fzzf_tui.errors import InvalidValue
-from fzzf_tui.inspection.scoring import Result, earned_points, score_inspection, validate_value
+from fzzf_tui.inspection.scoring import Result, score_inspection, validate_value
 
 
 def R(code, value=None, na=False):

@@ -29,7 +29,7 @@ from ..widgets.checklist_tree import MARKER_NAMES, ChecklistTree, NodeView
 from ..widgets.item_detail import ItemDetail, render_item
 from ..widgets.status_header import StatusHeader
 
-from .inspection_nav import FILTER_NAMES, FILTERS, NavigationMixin
+from .inspection_nav import FILTER_NAMES, NavigationMixin
 from .inspection_records import RecordsMixin
 from .inspection_follow import FollowMixin
 
