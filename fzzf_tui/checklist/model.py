@@ -1,8 +1,9 @@
 """The checklist model: immutable records for a checklist and its tree of items.
 
-A checklist and its items are frozen dataclasses; the small values inside them (levels,
+A checklist is a frozen dataclass; its items and the small values inside them (levels,
 deductions, vetoes, shortfalls, grade bands) are named tuples, which Python builds at import in
-a third of a dataclass's time (#13: the classes are made before the TUI's first frame).
+a third of a frozen dataclass's time and instantiates without setting each field in turn (#13:
+the classes and a 年度考核's 575 items are made before the TUI's first frame).
 
 A checklist is built from a plain dict (the YAML file, a plugin's dict, an inspection's
 snapshot) by :func:`checklist_from_dict`, which resolves every default so that two files
@@ -182,19 +183,14 @@ class Checklist:
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        # One pass: every item in document order, the index by code and each child's parent.
+        # Every item in document order, once; the index by code and each child's parent from it.
         index = self._index
-        order: list[Item] = []
+        order = [node for top in self.items for node in top.walk()]
         parents: dict[str, str] = {}
-        stack = list(reversed(self.items))
-        while stack:
-            node = stack.pop()
-            order.append(node)
+        for node in order:
             index.setdefault(node.code, node)
-            if node.children:
-                for child in node.children:
-                    parents[child.code] = node.code
-                stack.extend(reversed(node.children))
+            for child in node.children:
+                parents[child.code] = node.code
         object.__setattr__(self, "_order", tuple(order))
         object.__setattr__(self, "_leaf_order", tuple(n for n in order if not n.children))
         object.__setattr__(self, "_parents", parents)

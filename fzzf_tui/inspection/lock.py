@@ -1,8 +1,8 @@
 """Single-writer lock for an inspection file, with a note saying who holds it.
 
 The lock itself is an OS lock (:mod:`fzzf_tui.oslock`: ``fcntl.flock`` on Linux,
-``msvcrt.locking`` on Windows), which the OS releases when the holding process dies, so a crash can never leave the
-file locked forever. Beside it, ``<file>.lock.json`` says who holds it (user, machine, pid,
+``msvcrt.locking`` on Windows), which the OS releases when the holding process dies, so a crash
+can never leave the file locked forever. Beside it, ``<file>.lock.json`` says who holds it (user, machine, pid,
 since when). If we obtain the OS lock while that note still names another holder, the previous
 holder crashed: the lock is *stale*, and we take it over and report it.
 """

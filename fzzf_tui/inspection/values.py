@@ -51,8 +51,7 @@ def format_percent(ratio: float) -> str:
     """进度 and 完成度 as printed everywhere: a percentage to 2 decimals by the ratio rule, no
     trailing zeros (7.69%, 0.3%, 50%, 100%). Never whole percent: one item of 338 is 0.3%, not a
     0% that reads as not started."""
-    s = f"{round_ratio(ratio) * 100:.2f}".rstrip("0").rstrip(".")
-    return ("0" if s in ("-0", "") else s) + "%"
+    return format_points(round_ratio(ratio) * 100) + "%"  # 4-decimal ratio: exact at 2 decimals
 
 
 def format_points(x: float) -> str:

@@ -3,7 +3,7 @@
 Built lazily: a section's children become tree nodes when it is first expanded. The full view
 opens only the branch that holds the cursor (the other sections show as an outline with their
 progress and score); a filter view opens every section with something in it. So the first
-frame of a 575-item 年度考核 makes ~20 nodes, not 575. After a change the screen passes fresh
+frame of a 575-item 年度考核 makes ~30 nodes, not 575. After a change the screen passes fresh
 :class:`NodeView` values and only the nodes whose view changed are repainted. Labels are
 rendered at paint time to the tree's current width (code + title cut to fit + marker/stats),
 so a resize never rebuilds anything.
@@ -139,10 +139,16 @@ class ChecklistTree(Tree[str]):
             self._populated.add(parent.data)
         return added
 
+    def _populate(self, code: str) -> list[str]:
+        """Make section ``code``'s children nodes if they are not yet; returns those made."""
+        if code in self._populated:
+            return []
+        return self._fill(self.nodes[code], self.checklist.item(code).children)
+
     def _open(self, code: str) -> list[str]:
         """Open section ``code``, making its children nodes if not yet; returns those made."""
+        added = self._populate(code)
         node = self.nodes[code]
-        added = [] if code in self._populated else self._fill(node, self.checklist.item(code).children)
         if not node.is_expanded:
             node.expand()
         return added
@@ -164,8 +170,7 @@ class ChecklistTree(Tree[str]):
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
         # A section opened by the user (space, enter, a click): its children become nodes now.
         code = event.node.data
-        if code is not None and code not in self._populated and code in self.nodes:
-            self._fill(event.node, self.checklist.item(code).children)
+        if code in self.nodes and self._populate(code):
             self._invalidate()
 
     def _invalidate(self) -> None:
